@@ -1,0 +1,157 @@
+"""The classification of one exam: every result of the worksheet, with its explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from regencord.isncsci.exam import Exam, Side
+from regencord.isncsci.levels import LevelOutcome, outcome_sort_key
+from regencord.isncsci.outcome import Outcome
+from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
+from regencord.isncsci.steps.completeness import Completeness, completeness
+from regencord.isncsci.steps.motor_level import motor_level
+from regencord.isncsci.steps.neurological_level import neurological_level
+from regencord.isncsci.steps.sensory_level import sensory_level
+from regencord.isncsci.steps.totals import Score, Totals, totals
+from regencord.isncsci.steps.zone_of_partial_preservation import motor_zpp, sensory_zpp
+
+ENGINE_VERSION = "regencord-isncsci 2019.1"
+"""Identifies the rules that produced a stored classification."""
+
+
+def level_notation(outcome: Outcome[LevelOutcome]) -> str:
+    """Praxis notation of a level result: ``C5``, ``C5,C6*``, ``NA,T4``, ``INT*``."""
+    return outcome.notation(outcome_sort_key, lambda v: v.name if hasattr(v, "name") else str(v))
+
+
+def score_notation(score: Score) -> str:
+    return "ND" if score is None else str(score)
+
+
+@dataclass(frozen=True)
+class SideLevels:
+    sensory: Outcome[LevelOutcome]
+    motor: Outcome[LevelOutcome]
+    sensory_zpp: Outcome[LevelOutcome]
+    motor_zpp: Outcome[LevelOutcome]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Results of classifying one exam. Each level, grade and ZPP is an :class:`Outcome`:
+    the set of values the NT cells allow, with the values that rest on a tagged cell."""
+
+    right: SideLevels
+    left: SideLevels
+    neurological_level: Outcome[LevelOutcome]
+    completeness: Outcome[Completeness]
+    ais: Outcome[AIS]
+    totals: Totals
+    exam_id: str | None = None
+    steps: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def nli(self) -> Outcome[LevelOutcome]:
+        return self.neurological_level
+
+    def side(self, side: Side) -> SideLevels:
+        return self.right if side is Side.RIGHT else self.left
+
+    def explain(self) -> list[str]:
+        """The ordered steps that produced each result, in the worksheet's words."""
+        return list(self.steps)
+
+    def to_praxis(self) -> dict[str, Any]:
+        """The result in the Praxis shape, with Praxis notation for every value."""
+        t = self.totals
+
+        def side_totals(s: Side) -> dict[str, str]:
+            st = t.right if s is Side.RIGHT else t.left
+            return {
+                "upperExtremity": score_notation(st.upper_extremity),
+                "lowerExtremity": score_notation(st.lower_extremity),
+                "lightTouch": score_notation(st.light_touch),
+                "pinPrick": score_notation(st.pin_prick),
+                "motor": score_notation(st.motor),
+            }
+
+        out: dict[str, Any] = {}
+        if self.exam_id is not None:
+            out["id"] = self.exam_id
+        out["classification"] = {
+            "neurologicalLevels": {
+                "sensoryRight": level_notation(self.right.sensory),
+                "sensoryLeft": level_notation(self.left.sensory),
+                "motorRight": level_notation(self.right.motor),
+                "motorLeft": level_notation(self.left.motor),
+            },
+            "neurologicalLevelOfInjury": level_notation(self.neurological_level),
+            "injuryComplete": self.completeness.notation(lambda c: c.value, str),
+            "ASIAImpairmentScale": self.ais.notation(lambda a: a.value, str),
+            "zoneOfPartialPreservations": {
+                "sensoryRight": level_notation(self.right.sensory_zpp),
+                "sensoryLeft": level_notation(self.left.sensory_zpp),
+                "motorRight": level_notation(self.right.motor_zpp),
+                "motorLeft": level_notation(self.left.motor_zpp),
+            },
+        }
+        out["totals"] = {
+            "right": side_totals(Side.RIGHT),
+            "left": side_totals(Side.LEFT),
+            "upperExtremity": score_notation(t.upper_extremity),
+            "lowerExtremity": score_notation(t.lower_extremity),
+            "lightTouch": score_notation(t.light_touch),
+            "pinPrick": score_notation(t.pin_prick),
+        }
+        return out
+
+
+def classify(exam: Exam) -> Classification:
+    """Classify one exam by the International Standards (2019), steps 1 to 6."""
+    steps: list[str] = []
+    sides: dict[Side, SideLevels] = {}
+    sensory = {}
+    motor = {}
+    for side in Side:
+        s = exam.side(side)
+        sl = sensory_level(side, s)
+        ml = motor_level(side, s, exam.vac)
+        sensory[side.value] = sl.outcome
+        motor[side.value] = ml.outcome
+        steps.extend(_describe(f"{side.value.capitalize()} sensory level", sl.outcome, sl.reasons))
+        steps.extend(_describe(f"{side.value.capitalize()} motor level", ml.outcome, ml.reasons))
+    nli = neurological_level(exam)
+    steps.extend(_describe("Neurological level of injury", nli.outcome, nli.reasons))
+    complete, why = completeness(exam)
+    steps.append(f"Complete or incomplete = {complete.notation(lambda c: c.value, str)}: {why[0]}")
+    ais = asia_impairment_scale(exam, complete, nli.outcome, sensory, motor)
+    steps.append(f"AIS = {ais.notation(lambda a: a.value, str)}")
+    for side in Side:
+        s = exam.side(side)
+        szpp = sensory_zpp(s, exam.dap)
+        mzpp = motor_zpp(s, exam.vac, motor[side.value])
+        steps.append(f"{side.value.capitalize()} sensory ZPP = {level_notation(szpp)}")
+        steps.append(f"{side.value.capitalize()} motor ZPP = {level_notation(mzpp)}")
+        sides[side] = SideLevels(sensory[side.value], motor[side.value], szpp, mzpp)
+    return Classification(
+        right=sides[Side.RIGHT],
+        left=sides[Side.LEFT],
+        neurological_level=nli.outcome,
+        completeness=complete,
+        ais=ais,
+        totals=totals(exam),
+        exam_id=exam.id,
+        steps=tuple(steps),
+    )
+
+
+def _describe(
+    name: str, outcome: Outcome[LevelOutcome], reasons: dict[LevelOutcome, str]
+) -> list[str]:
+    lines = []
+    for value in sorted(outcome.values, key=outcome_sort_key):
+        star = "*" if outcome.is_tagged(value) else ""
+        label = getattr(value, "name", str(value))
+        lines.append(f"{name} = {label}{star}: {reasons.get(value, '')}")
+    return lines

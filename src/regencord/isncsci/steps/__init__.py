@@ -1,0 +1,1 @@
+"""One module per classification step of the International Standards (2019)."""

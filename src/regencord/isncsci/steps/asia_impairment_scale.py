@@ -1,0 +1,128 @@
+"""Step 5: the ASIA Impairment Scale (AIS) grade.
+
+International Standards (2019), step 5:
+- A: complete (no sacral sparing).
+- B: sensory incomplete, motor complete: no voluntary anal contraction and no motor
+  function more than three levels below the motor level on either side (key or non-key
+  muscle functions).
+- C: motor incomplete (voluntary anal contraction, or sacral sensory sparing with motor
+  function more than three levels below the motor level on either side), with less than
+  half of the key muscle functions below the single NLI at grade 3 or more.
+- D: motor incomplete with at least half (half or more) of the key muscle functions below
+  the single NLI at grade 3 or more.
+- E: sensation and motor function normal in all segments (every level INT).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from itertools import product
+
+from regencord.isncsci.exam import SIDES, Exam
+from regencord.isncsci.judgements import Judgement, anal_yes, motor_antigravity, motor_present
+from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
+from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.steps.completeness import Completeness
+
+
+class AIS(Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _any_present(judgements: list[tuple[Judgement, ...]]) -> set[Judgement]:
+    """Possible answers to 'is any of these functions present?'."""
+    out: set[Judgement] = set()
+    for combo in product(*judgements) if judgements else [()]:
+        present = [j for j in combo if j.answer]
+        if present:
+            out.add(Judgement(True, all(j.tagged for j in present)))
+        else:
+            out.add(Judgement(False, any(j.tagged for j in combo)))
+    return out
+
+
+def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) -> set[Judgement]:
+    """Possible answers to 'is there motor function more than three levels below the motor
+    level on either side?' (key muscles and the lowest non-key muscle)."""
+    per_side: list[set[Judgement]] = []
+    for side in SIDES:
+        s = exam.side(side)
+        answers: set[Judgement] = set()
+        for ml in motor_levels[side.value]:
+            if not isinstance(ml, Level):
+                answers.add(Judgement(False, motor_levels[side.value].is_tagged(ml)))
+                continue
+            ml_tag = motor_levels[side.value].is_tagged(ml)
+            cells = [motor_present(s.motor[m]) for m in MYOTOMES if m > ml + 3]
+            nkm = s.lowest_non_key_muscle
+            if nkm is not None and nkm > ml + 3:
+                cells.append((Judgement(True, False),))
+            for j in _any_present(cells):
+                answers.add(Judgement(j.answer, j.tagged or ml_tag))
+        per_side.append(answers)
+    out: set[Judgement] = set()
+    for r, l in product(*per_side):
+        present = [j for j in (r, l) if j.answer]
+        if present:
+            out.add(Judgement(True, all(j.tagged for j in present)))
+        else:
+            out.add(Judgement(False, r.tagged or l.tagged))
+    return out
+
+
+def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, bool]]]:
+    """Number of key muscles below the NLI, and every (count at grade >= 3, tagged) pair
+    the NT cells allow."""
+    cells = [
+        motor_antigravity(exam.side(side).motor[m]) for side in SIDES for m in MYOTOMES if m > nli
+    ]
+    states: set[tuple[int, bool]] = {(0, False)}
+    for judgements in cells:
+        states = {(n + j.answer, t or j.tagged) for n, t in states for j in judgements}
+    return len(cells), states
+
+
+def asia_impairment_scale(
+    exam: Exam,
+    completeness: Outcome[Completeness],
+    nli: Outcome[LevelOutcome],
+    sensory_levels: dict[str, Outcome[LevelOutcome]],
+    motor_levels: dict[str, Outcome[LevelOutcome]],
+) -> Outcome[AIS]:
+    """Every AIS grade the exam allows."""
+    builder: OutcomeBuilder[AIS] = OutcomeBuilder()
+    levels = [*sensory_levels.values(), *motor_levels.values()]
+    if all(Marker.INT in outcome for outcome in levels):
+        builder.add(AIS.E, any(o.is_tagged(Marker.INT) for o in levels))
+    if Completeness.COMPLETE in completeness:
+        builder.add(AIS.A, completeness.is_tagged(Completeness.COMPLETE))
+    if Completeness.INCOMPLETE not in completeness:
+        return builder.build()
+    incomplete_tag = completeness.is_tagged(Completeness.INCOMPLETE)
+    motor_incomplete: set[Judgement] = set()
+    for vac in anal_yes(exam.vac):
+        if vac.answer:
+            motor_incomplete.add(vac)
+        else:
+            motor_incomplete.update(_function_below(exam, motor_levels))
+    for mi in motor_incomplete:
+        tag = incomplete_tag or mi.tagged
+        if not mi.answer:
+            builder.add(AIS.B, tag)
+            continue
+        for level in nli:
+            if not isinstance(level, Level):
+                continue
+            total, states = _antigravity_counts(exam, level)
+            level_tag = tag or nli.is_tagged(level)
+            for count, count_tag in states:
+                grade = AIS.D if 2 * count >= total else AIS.C
+                builder.add(grade, level_tag or count_tag)
+    return builder.build()

@@ -1,0 +1,55 @@
+"""Step 4: complete or incomplete injury.
+
+International Standards (2019), step 4: the injury is incomplete when there is sacral
+sparing: voluntary anal contraction, deep anal pressure, or any light touch or pin prick
+sensation at S4-5 on either side. Otherwise it is complete.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from itertools import product
+
+from regencord.isncsci.exam import SIDES, Exam
+from regencord.isncsci.judgements import Judgements, anal_yes, sensory_present
+from regencord.isncsci.levels import Level
+from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+
+
+class Completeness(Enum):
+    COMPLETE = "C"
+    INCOMPLETE = "I"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def sacral_sparing_judgements(exam: Exam) -> list[tuple[str, Judgements]]:
+    """The six findings of sacral sparing, each with its possible answers."""
+    findings = [
+        (f"voluntary anal contraction is {exam.vac.value}", anal_yes(exam.vac)),
+        (f"deep anal pressure is {exam.dap.value}", anal_yes(exam.dap)),
+    ]
+    for side in SIDES:
+        s = exam.side(side)
+        lt, pp = s.light_touch[Level.S4_5], s.pin_prick[Level.S4_5]
+        findings.append((f"{side.value} S4-5 light touch is {lt}", sensory_present(lt)))
+        findings.append((f"{side.value} S4-5 pin prick is {pp}", sensory_present(pp)))
+    return findings
+
+
+def completeness(exam: Exam) -> tuple[Outcome[Completeness], list[str]]:
+    """Complete when no sacral sparing is possible; incomplete when any is."""
+    findings = sacral_sparing_judgements(exam)
+    builder: OutcomeBuilder[Completeness] = OutcomeBuilder()
+    for combo in product(*(j for _, j in findings)):
+        present = [j for j in combo if j.answer]
+        if present:
+            builder.add(Completeness.INCOMPLETE, all(j.tagged for j in present))
+        else:
+            builder.add(Completeness.COMPLETE, any(j.tagged for j in combo))
+    spared = [what for what, j in findings if any(x.answer for x in j)]
+    reasons = (
+        [f"sacral sparing: {', '.join(spared)}"] if spared else ["no sacral sparing (S4-5, VAC, DAP)"]
+    )
+    return builder.build(), reasons

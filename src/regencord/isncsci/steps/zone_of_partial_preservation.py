@@ -1,0 +1,100 @@
+"""Step 6: zones of partial preservation (ZPP).
+
+International Standards (2019): the ZPP is the most caudal segment with some sensory
+(sensory ZPP) or motor (motor ZPP) function below the sensory or motor level on each side.
+It is recorded when sacral function is absent: the sensory ZPP when deep anal pressure and
+S4-5 light touch and pin prick on that side are absent, the motor ZPP when voluntary anal
+contraction is absent (it is applicable in complete and in incomplete injuries since 2019);
+otherwise it is NA. With no function below the level, the ZPP is the level itself.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from regencord.isncsci.cells import AnalFunction
+from regencord.isncsci.exam import SideExam
+from regencord.isncsci.judgements import Judgement, anal_yes, motor_present, sensory_present
+from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
+from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+
+
+def _either_present(a: tuple[Judgement, ...], b: tuple[Judgement, ...]) -> set[Judgement]:
+    out: set[Judgement] = set()
+    for x, y in product(a, b):
+        if x.answer or y.answer:
+            present = [j for j in (x, y) if j.answer]
+            out.add(Judgement(True, all(j.tagged for j in present)))
+        else:
+            out.add(Judgement(False, x.tagged or y.tagged))
+    return out
+
+
+def sensory_zpp(side: SideExam, dap: AnalFunction) -> Outcome[LevelOutcome]:
+    """Most caudal dermatome with light touch or pin prick above 0, searched from S3 up."""
+    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    live: set[bool] = set()
+    for dap_j, s45 in product(
+        anal_yes(dap),
+        _either_present(
+            sensory_present(side.light_touch[Level.S4_5]),
+            sensory_present(side.pin_prick[Level.S4_5]),
+        ),
+    ):
+        if dap_j.answer or s45.answer:
+            builder.add(Marker.NA)
+        else:
+            live.add(dap_j.tagged or s45.tagged)
+    for level in reversed(list(Level)[1 : Level.S3 + 1]):
+        if not live:
+            break
+        found = _either_present(
+            sensory_present(side.light_touch[level]), sensory_present(side.pin_prick[level])
+        )
+        going_on: set[bool] = set()
+        for j in found:
+            for tagged in live:
+                if j.answer:
+                    builder.add(level, tagged or j.tagged)
+                else:
+                    going_on.add(tagged or j.tagged)
+        live = going_on
+    for tagged in live:
+        builder.add(Level.C1, tagged)
+    return builder.build()
+
+
+def motor_zpp(
+    side: SideExam, vac: AnalFunction, motor_levels: Outcome[LevelOutcome]
+) -> Outcome[LevelOutcome]:
+    """Most caudal key muscle with motor function (grade > 0) below the motor level; the
+    motor level itself when there is none."""
+    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    live_vac: set[bool] = set()
+    for j in anal_yes(vac):
+        if j.answer:
+            builder.add(Marker.NA)
+        else:
+            live_vac.add(j.tagged)
+    if not live_vac:
+        return builder.build()
+    for motor_level in motor_levels:
+        if not isinstance(motor_level, Level):
+            builder.add(Marker.NA)
+            continue
+        level_tag = motor_levels.is_tagged(motor_level)
+        live = {t or level_tag for t in live_vac}
+        for myotome in reversed(MYOTOMES):
+            if myotome <= motor_level or not live:
+                break
+            going_on: set[bool] = set()
+            for j in motor_present(side.motor[myotome]):
+                for tagged in live:
+                    if j.answer:
+                        builder.add(myotome, tagged or j.tagged)
+                    else:
+                        going_on.add(tagged or j.tagged)
+            live = going_on
+        for tagged in live:
+            builder.add(motor_level, tagged)
+    return builder.build()
