@@ -113,12 +113,14 @@ def classify(exam: Exam) -> Classification:
     sides: dict[Side, SideLevels] = {}
     sensory = {}
     motor = {}
+    motor_walks = {}
     for side in Side:
         s = exam.side(side)
         sl = sensory_level(side, s)
         ml = motor_level(side, s, exam.vac)
         sensory[side.value] = sl.outcome
         motor[side.value] = ml.outcome
+        motor_walks[side.value] = ml
         steps.extend(_describe(f"{side.value.capitalize()} sensory level", sl.outcome, sl.reasons))
         steps.extend(_describe(f"{side.value.capitalize()} motor level", ml.outcome, ml.reasons))
     nli = neurological_level(exam)
@@ -130,7 +132,7 @@ def classify(exam: Exam) -> Classification:
     for side in Side:
         s = exam.side(side)
         szpp = sensory_zpp(s, exam.dap)
-        mzpp = motor_zpp(s, exam.vac, motor[side.value])
+        mzpp = motor_zpp(s, exam.vac, motor_walks[side.value], Completeness.INCOMPLETE in complete)
         steps.append(f"{side.value.capitalize()} sensory ZPP = {level_notation(szpp)}")
         steps.append(f"{side.value.capitalize()} motor ZPP = {level_notation(mzpp)}")
         sides[side] = SideLevels(sensory[side.value], motor[side.value], szpp, mzpp)

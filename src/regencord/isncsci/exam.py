@@ -133,9 +133,7 @@ def _parse_exam(d: object, index: int | None, problems: list[Problem]) -> Exam |
     return Exam(right=right, left=left, vac=vac, dap=dap, id=exam_id)
 
 
-def _parse_side(
-    raw: object, name: str, label: str, problems: list[Problem]
-) -> SideExam | None:
+def _parse_side(raw: object, name: str, label: str, problems: list[Problem]) -> SideExam | None:
     if raw is None:
         problems.append(Problem(label, name, "missing"))
         return None

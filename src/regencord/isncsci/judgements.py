@@ -30,6 +30,10 @@ EITHER = (Judgement(True, False), Judgement(False, False))
 YES_TAGGED = (Judgement(True, True),)
 NO_TAGGED = (Judgement(False, True),)
 EITHER_TAGGED = (Judgement(True, True), Judgement(False, True))
+HIDDEN_YES = (Judgement(True, True), Judgement(False, False))
+"""A ``*`` score below the threshold: as recorded (no), or hiding function (yes, tagged)."""
+RECORDED_TAGGED = (Judgement(True, False), Judgement(False, True))
+"""The AIS step's reading of the same: hidden function (yes), or the recorded score (tagged)."""
 
 Judgements = tuple[Judgement, ...]
 
@@ -43,12 +47,39 @@ def sensory_normal(cell: Cell) -> Judgements:
     return YES if cell.score == 2 else NO
 
 
+def dermatome_intact(light_touch: Cell, pin_prick: Cell) -> Judgements:
+    """Are light touch and pin prick both normal? An NT** beside a plain NT leaves the
+    dermatome open either way, so it is not relied upon (tag not carried; J1)."""
+    lt, pp = sensory_normal(light_touch), sensory_normal(pin_prick)
+    if _plain_nt(light_touch) and _soft_normal(pin_prick):
+        pp = YES
+    if _plain_nt(pin_prick) and _soft_normal(light_touch):
+        lt = YES
+    out: dict[Judgement, None] = {}
+    for a in lt:
+        for b in pp:
+            if a.answer and b.answer:
+                out[Judgement(True, a.tagged or b.tagged)] = None
+            else:
+                failing = [j for j in (a, b) if not j.answer]
+                out[Judgement(False, all(j.tagged for j in failing))] = None
+    return tuple(out)
+
+
+def _plain_nt(cell: Cell) -> bool:
+    return cell.score is None and cell.tag is Tag.NONE
+
+
+def _soft_normal(cell: Cell) -> bool:
+    return cell.score is None and cell.tag is Tag.NORMAL
+
+
 def sensory_present(cell: Cell) -> Judgements:
     """Is any sensation present (> 0)? A tagged 0 or NT may hide function (J2)."""
     if cell.tag is Tag.NORMAL:
-        return YES if (cell.score or 0) > 0 else YES_TAGGED
+        return YES_TAGGED if cell.score == 0 else YES
     if cell.score is None:
-        return EITHER_TAGGED if cell.tag is Tag.NOT_NORMAL else EITHER
+        return EITHER
     if cell.score > 0:
         return YES
     return EITHER_TAGGED if cell.tag is Tag.NOT_NORMAL else NO
@@ -70,7 +101,11 @@ def motor_antigravity(cell: Cell) -> Judgements:
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score is not None and cell.score < 3 else YES
     if cell.score is None:
-        return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else EITHER
+        return (
+            (Judgement(True, True), Judgement(False, False))
+            if cell.tag is Tag.NOT_NORMAL
+            else EITHER
+        )
     if cell.score >= 3:
         return YES
     return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else NO
@@ -79,12 +114,32 @@ def motor_antigravity(cell: Cell) -> Judgements:
 def motor_present(cell: Cell) -> Judgements:
     """Is any motor function present (> 0)? A ``*`` 0 or NT may hide function (J4)."""
     if cell.tag is Tag.NORMAL:
-        return YES if (cell.score or 0) > 0 else YES_TAGGED
+        return YES_TAGGED if cell.score == 0 else YES
     if cell.score is None:
-        return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else EITHER
+        return EITHER
     if cell.score > 0:
         return YES
-    return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else NO
+    return HIDDEN_YES if cell.tag is Tag.NOT_NORMAL else NO
+
+
+def motor_function_for_grade(cell: Cell) -> Judgements:
+    """Is motor function present (> 0), as the AIS step judges it: a ``*`` 0 may hide
+    function, and it is the recorded 0 that is tagged (J5)."""
+    if cell.tag is Tag.NOT_NORMAL and cell.score == 0:
+        return RECORDED_TAGGED
+    if cell.tag is Tag.NOT_NORMAL and cell.score is None:
+        return EITHER
+    return motor_present(cell)
+
+
+def antigravity_for_grade(cell: Cell) -> Judgements:
+    """Is the grade at least 3, as the AIS step counts it: a ``*`` grade below 3 may hide
+    antigravity strength, and it is the recorded grade that is tagged (J5)."""
+    if cell.tag is Tag.NOT_NORMAL and cell.score is not None and cell.score < 3:
+        return RECORDED_TAGGED
+    if cell.tag is Tag.NOT_NORMAL and cell.score is None:
+        return EITHER
+    return motor_antigravity(cell)
 
 
 def anal_yes(value: AnalFunction) -> Judgements:

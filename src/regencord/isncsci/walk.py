@@ -9,10 +9,11 @@ answer NT cells allow, so an ambiguous exam yields every level it could have.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
+from typing import NamedTuple
 
-from regencord.isncsci.judgements import Judgements
+from regencord.isncsci.judgements import Judgement, Judgements
 from regencord.isncsci.levels import RESULT_LEVELS, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Outcome, OutcomeBuilder
 
@@ -27,46 +28,93 @@ class Check:
     judgements: Judgements
 
 
-StepChecks = Callable[[Level, Level], Sequence[Check]]
+@dataclass(frozen=True)
+class Step:
+    """The questions of one step. ``checks`` must all pass for the walk to go on.
+    ``tracked`` questions are remembered instead (the motor level tracks whether sensation
+    is still intact from C2 down); ``needs_tracked`` makes the remembered answer a
+    condition for going on from this step."""
+
+    checks: Sequence[Check]
+    tracked: Sequence[Check] = field(default=())
+    needs_tracked: bool = False
+
+
+class _Branch(NamedTuple):
+    tagged: bool
+    tracked_ok: bool
+    tracked_tag: bool
+
+
+StepFor = Callable[[Level, Level], Step]
 
 
 @dataclass
 class WalkResult:
     outcome: Outcome[LevelOutcome]
+    passed_tag: dict[LevelOutcome, bool]
+    """Per level: whether every branch reaching it went on through a tagged answer."""
     reasons: dict[LevelOutcome, str]
 
 
-def walk_levels(checks_for: StepChecks) -> WalkResult:
-    """Walk from C1 to S3; at each level L ask ``checks_for(L, next)``. The walk stops at L
+def walk_levels(step_for: StepFor) -> WalkResult:
+    """Walk from C1 to S3; at each level L ask ``step_for(L, next)``. The walk stops at L
     when any check fails, and goes on when all pass; passing S3 gives INT.
 
     A stop is tagged when the branch already rests on a tagged answer or every failing
     check's answer is tagged; going on adds the tags of all answers relied upon.
     """
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    passed: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     reasons: dict[LevelOutcome, str] = {}
-    live: set[bool] = {False}
+    live: set[_Branch] = {_Branch(False, True, False)}
     for level in RESULT_LEVELS:
         below = Level(level + 1)
-        checks = _unique(checks_for(level, below))
-        going_on: set[bool] = set()
-        for combo in product(*(c.judgements for c in checks)):
-            failing = [i for i, j in enumerate(combo) if not j.answer]
-            if failing:
-                stop_tag = all(combo[i].tagged for i in failing)
-                for tagged in live:
-                    builder.add(level, tagged or stop_tag)
-                reasons.setdefault(level, "; ".join(checks[i].what for i in failing))
-            else:
-                tag = any(j.tagged for j in combo)
-                going_on.update(t or tag for t in live)
+        step = step_for(level, below)
+        checks = _unique(step.checks)
+        tracked = _unique(step.tracked)
+        going_on: set[_Branch] = set()
+        for branch in live:
+            for combo in product(*(c.judgements for c in (*checks, *tracked))):
+                answers, track_answers = combo[: len(checks)], combo[len(checks) :]
+                track = _track(branch, track_answers)
+                failing: list[Judgement] = [j for j in answers if not j.answer]
+                why = [checks[i].what for i, j in enumerate(answers) if not j.answer]
+                relied = list(answers)
+                if step.needs_tracked:
+                    if track.tracked_ok:
+                        relied.append(Judgement(True, track.tracked_tag))
+                    else:
+                        failing.append(Judgement(False, track.tracked_tag))
+                        why.append("sensation above is not intact")
+                if failing:
+                    stop_tag = all(j.tagged for j in failing)
+                    builder.add(level, branch.tagged or stop_tag)
+                    passed.add(level, branch.tagged)
+                    reasons.setdefault(level, "; ".join(why))
+                else:
+                    tag = branch.tagged or any(j.tagged for j in relied)
+                    going_on.add(track._replace(tagged=tag))
         live = going_on
         if not live:
             break
-    for tagged in live:
-        builder.add(Marker.INT, tagged)
+    for branch in live:
+        builder.add(Marker.INT, branch.tagged)
+        passed.add(Marker.INT, branch.tagged)
         reasons.setdefault(Marker.INT, "every segment to S4-5 is normal")
-    return WalkResult(builder.build(), reasons)
+    passed_out = passed.build()
+    return WalkResult(
+        builder.build(), {v: passed_out.is_tagged(v) for v in passed_out.values}, reasons
+    )
+
+
+def _track(branch: _Branch, answers: Sequence[Judgement]) -> _Branch:
+    if not branch.tracked_ok or not answers:
+        return branch
+    failing = [j for j in answers if not j.answer]
+    if failing:
+        return branch._replace(tracked_ok=False, tracked_tag=all(j.tagged for j in failing))
+    return branch._replace(tracked_tag=branch.tracked_tag or any(j.tagged for j in answers))
 
 
 def _unique(checks: Sequence[Check]) -> list[Check]:

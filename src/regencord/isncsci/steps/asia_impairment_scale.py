@@ -19,7 +19,12 @@ from enum import Enum
 from itertools import product
 
 from regencord.isncsci.exam import SIDES, Exam
-from regencord.isncsci.judgements import Judgement, anal_yes, motor_antigravity, motor_present
+from regencord.isncsci.judgements import (
+    Judgement,
+    anal_yes,
+    antigravity_for_grade,
+    motor_function_for_grade,
+)
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Outcome, OutcomeBuilder
 from regencord.isncsci.steps.completeness import Completeness
@@ -57,23 +62,21 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
         answers: set[Judgement] = set()
         for ml in motor_levels[side.value]:
             if not isinstance(ml, Level):
-                answers.add(Judgement(False, motor_levels[side.value].is_tagged(ml)))
+                answers.add(Judgement(False, False))
                 continue
-            ml_tag = motor_levels[side.value].is_tagged(ml)
-            cells = [motor_present(s.motor[m]) for m in MYOTOMES if m > ml + 3]
+            cells = [motor_function_for_grade(s.motor[m]) for m in MYOTOMES if m > ml + 3]
             nkm = s.lowest_non_key_muscle
             if nkm is not None and nkm > ml + 3:
                 cells.append((Judgement(True, False),))
-            for j in _any_present(cells):
-                answers.add(Judgement(j.answer, j.tagged or ml_tag))
+            answers.update(_any_present(cells))
         per_side.append(answers)
     out: set[Judgement] = set()
-    for r, l in product(*per_side):
-        present = [j for j in (r, l) if j.answer]
+    for right, left in product(*per_side):
+        present = [j for j in (right, left) if j.answer]
         if present:
             out.add(Judgement(True, all(j.tagged for j in present)))
         else:
-            out.add(Judgement(False, r.tagged or l.tagged))
+            out.add(Judgement(False, right.tagged or left.tagged))
     return out
 
 
@@ -81,7 +84,10 @@ def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, boo
     """Number of key muscles below the NLI, and every (count at grade >= 3, tagged) pair
     the NT cells allow."""
     cells = [
-        motor_antigravity(exam.side(side).motor[m]) for side in SIDES for m in MYOTOMES if m > nli
+        antigravity_for_grade(exam.side(side).motor[m])
+        for side in SIDES
+        for m in MYOTOMES
+        if m > nli
     ]
     states: set[tuple[int, bool]] = {(0, False)}
     for judgements in cells:
@@ -106,13 +112,13 @@ def asia_impairment_scale(
     if Completeness.INCOMPLETE not in completeness:
         return builder.build()
     incomplete_tag = completeness.is_tagged(Completeness.INCOMPLETE)
-    motor_incomplete: set[Judgement] = set()
+    motor_incomplete: set[tuple[Judgement, bool]] = set()
     for vac in anal_yes(exam.vac):
         if vac.answer:
-            motor_incomplete.add(vac)
+            motor_incomplete.add((vac, len(anal_yes(exam.vac)) == 1))
         else:
-            motor_incomplete.update(_function_below(exam, motor_levels))
-    for mi in motor_incomplete:
+            motor_incomplete.update((j, False) for j in _function_below(exam, motor_levels))
+    for mi, by_vac in motor_incomplete:
         tag = incomplete_tag or mi.tagged
         if not mi.answer:
             builder.add(AIS.B, tag)
@@ -121,7 +127,7 @@ def asia_impairment_scale(
             if not isinstance(level, Level):
                 continue
             total, states = _antigravity_counts(exam, level)
-            level_tag = tag or nli.is_tagged(level)
+            level_tag = tag or (by_vac and nli.is_tagged(level))
             for count, count_tag in states:
                 grade = AIS.D if 2 * count >= total else AIS.C
                 builder.add(grade, level_tag or count_tag)

@@ -4,38 +4,63 @@ from __future__ import annotations
 
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import Side, SideExam
-from regencord.isncsci.judgements import anal_yes, motor_antigravity, motor_normal, sensory_normal
+from regencord.isncsci.judgements import anal_yes, dermatome_intact, motor_antigravity, motor_normal
 from regencord.isncsci.levels import Level, is_myotome
-from regencord.isncsci.walk import Check
+from regencord.isncsci.walk import Check, Step
 
 
 def sensory_intact(side: Side, exam: SideExam, level: Level) -> list[Check]:
     """Light touch and pin prick both normal (2) at ``level``'s dermatome."""
     lt, pp = exam.light_touch[level], exam.pin_prick[level]
     return [
-        Check((side, "lt", level), f"{side.value} {level.name} light touch is {lt}",
-              sensory_normal(lt)),
-        Check((side, "pp", level), f"{side.value} {level.name} pin prick is {pp}",
-              sensory_normal(pp)),
+        Check(
+            (side, "dermatome", level),
+            f"{side.value} {level.name} light touch is {lt}, pin prick {pp}",
+            dermatome_intact(lt, pp),
+        )
     ]
 
 
-def motor_step(side: Side, exam: SideExam, level: Level, below: Level, vac: AnalFunction) -> list[Check]:
-    """Whether the motor level may pass from ``level`` to ``below`` (International Standards
-    2019, step 2): a key muscle at ``level`` must be normal (5); a key muscle at ``below``
-    must be at least 3; where ``below`` has no key muscle, its sensation must be intact;
-    INT also needs voluntary anal contraction (the motor function of S4-5)."""
+def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list[Check]:
+    """Key muscle questions for passing from ``level`` to ``below``: a key muscle at
+    ``level`` must be normal (5), a key muscle at ``below`` at least 3."""
     checks: list[Check] = []
     if is_myotome(level):
         cell = exam.motor[level]
-        checks.append(Check((side, "m5", level), f"{side.value} {level.name} motor is {cell}",
-                            motor_normal(cell)))
+        checks.append(
+            Check(
+                (side, "m5", level),
+                f"{side.value} {level.name} motor is {cell}",
+                motor_normal(cell),
+            )
+        )
     if is_myotome(below):
         cell = exam.motor[below]
-        checks.append(Check((side, "m3", below), f"{side.value} {below.name} motor is {cell}",
-                            motor_antigravity(cell)))
-    else:
-        checks.extend(sensory_intact(side, exam, below))
-    if below is Level.S4_5:
-        checks.append(Check("vac", f"voluntary anal contraction is {vac.value}", anal_yes(vac)))
+        checks.append(
+            Check(
+                (side, "m3", below),
+                f"{side.value} {below.name} motor is {cell}",
+                motor_antigravity(cell),
+            )
+        )
     return checks
+
+
+def vac_check(vac: AnalFunction) -> Check:
+    return Check("vac", f"voluntary anal contraction is {vac.value}", anal_yes(vac))
+
+
+def motor_step(side: Side, exam: SideExam, level: Level, below: Level, vac: AnalFunction) -> Step:
+    """Whether the motor level may pass from ``level`` to ``below`` (International Standards
+    2019, step 2): a key muscle at ``level`` must be normal (5); a key muscle at ``below``
+    must be at least 3; where ``below`` has no key muscle, the motor level follows the
+    sensory level, so sensation must be intact from C2 down to ``below``. INT also needs
+    voluntary anal contraction (the motor function of S4-5)."""
+    checks = motor_checks(side, exam, level, below)
+    if below is Level.S4_5:
+        checks.append(vac_check(vac))
+    return Step(
+        checks=checks,
+        tracked=sensory_intact(side, exam, below),
+        needs_tracked=not is_myotome(below),
+    )

@@ -50,6 +50,8 @@ def completeness(exam: Exam) -> tuple[Outcome[Completeness], list[str]]:
             builder.add(Completeness.COMPLETE, any(j.tagged for j in combo))
     spared = [what for what, j in findings if any(x.answer for x in j)]
     reasons = (
-        [f"sacral sparing: {', '.join(spared)}"] if spared else ["no sacral sparing (S4-5, VAC, DAP)"]
+        [f"sacral sparing: {', '.join(spared)}"]
+        if spared
+        else ["no sacral sparing (S4-5, VAC, DAP)"]
     )
     return builder.build(), reasons

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from regencord.isncsci.exam import Side, SideExam
 from regencord.isncsci.steps.checks import sensory_intact
-from regencord.isncsci.walk import WalkResult, walk_levels
+from regencord.isncsci.walk import Step, WalkResult, walk_levels
 
 
 def sensory_level(side: Side, exam: SideExam) -> WalkResult:
     """The possible sensory levels of one side."""
-    return walk_levels(lambda _level, below: sensory_intact(side, exam, below))
+    return walk_levels(lambda _level, below: Step(sensory_intact(side, exam, below)))

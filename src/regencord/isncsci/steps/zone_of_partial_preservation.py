@@ -17,6 +17,7 @@ from regencord.isncsci.exam import SideExam
 from regencord.isncsci.judgements import Judgement, anal_yes, motor_present, sensory_present
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.walk import WalkResult
 
 
 def _either_present(a: tuple[Judgement, ...], b: tuple[Judgement, ...]) -> set[Judgement]:
@@ -65,10 +66,12 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Outcome[LevelOutcome]:
 
 
 def motor_zpp(
-    side: SideExam, vac: AnalFunction, motor_levels: Outcome[LevelOutcome]
+    side: SideExam, vac: AnalFunction, motor_levels: WalkResult, incomplete: bool
 ) -> Outcome[LevelOutcome]:
-    """Most caudal key muscle with motor function (grade > 0) below the motor level; the
-    motor level itself when there is none."""
+    """Most caudal key muscle graded above 0 below the motor level; the motor level itself
+    when there is none. The lowest non-key muscle with motor function counts when it makes
+    an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
+    level (docs/adjudications.md A5)."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     live_vac: set[bool] = set()
     for j in anal_yes(vac):
@@ -78,23 +81,35 @@ def motor_zpp(
             live_vac.add(j.tagged)
     if not live_vac:
         return builder.build()
-    for motor_level in motor_levels:
+    nkm = side.lowest_non_key_muscle
+    for motor_level in motor_levels.outcome:
         if not isinstance(motor_level, Level):
             builder.add(Marker.NA)
             continue
-        level_tag = motor_levels.is_tagged(motor_level)
-        live = {t or level_tag for t in live_vac}
-        for myotome in reversed(MYOTOMES):
-            if myotome <= motor_level or not live:
+        live = set(live_vac)
+        for level in reversed(_MOTOR_SEGMENTS):
+            if level <= motor_level or not live:
                 break
+            if level == nkm and incomplete and level > motor_level + 3:
+                for tagged in live:
+                    builder.add(level, tagged)
+                live = set()
+                break
+            if level not in _MYOTOME_SET:
+                continue
             going_on: set[bool] = set()
-            for j in motor_present(side.motor[myotome]):
+            for j in motor_present(side.motor[level]):
                 for tagged in live:
                     if j.answer:
-                        builder.add(myotome, tagged or j.tagged)
+                        builder.add(level, tagged or j.tagged)
                     else:
                         going_on.add(tagged or j.tagged)
             live = going_on
+        level_tag = motor_levels.passed_tag.get(motor_level, False)
         for tagged in live:
-            builder.add(motor_level, tagged)
+            builder.add(motor_level, tagged or level_tag)
     return builder.build()
+
+
+_MOTOR_SEGMENTS = tuple(Level)[Level.C5 : Level.S1 + 1]
+_MYOTOME_SET = frozenset(MYOTOMES)
