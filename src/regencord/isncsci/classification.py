@@ -123,7 +123,7 @@ def classify(exam: Exam) -> Classification:
         motor_walks[side.value] = ml
         steps.extend(_describe(f"{side.value.capitalize()} sensory level", sl.outcome, sl.reasons))
         steps.extend(_describe(f"{side.value.capitalize()} motor level", ml.outcome, ml.reasons))
-    nli = neurological_level(exam)
+    nli = neurological_level(exam, list(sensory.values()))
     steps.extend(_describe("Neurological level of injury", nli.outcome, nli.reasons))
     complete, why = completeness(exam)
     steps.append(f"Complete or incomplete = {complete.notation(lambda c: c.value, str)}: {why[0]}")

@@ -120,15 +120,29 @@ def asia_impairment_scale(
             motor_incomplete.update((j, False) for j in _function_below(exam, motor_levels))
     for mi, by_vac in motor_incomplete:
         tag = incomplete_tag or mi.tagged
-        if not mi.answer:
+        if mi.answer:
+            builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))
+        else:
             builder.add(AIS.B, tag)
-            continue
-        for level in nli:
-            if not isinstance(level, Level):
-                continue
-            total, states = _antigravity_counts(exam, level)
-            level_tag = tag or (by_vac and nli.is_tagged(level))
-            for count, count_tag in states:
-                grade = AIS.D if 2 * count >= total else AIS.C
-                builder.add(grade, level_tag or count_tag)
     return builder.build()
+
+
+def _motor_incomplete_grades(
+    exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
+) -> list[tuple[AIS, bool]]:
+    """C or D for each possible NLI. Within one NLI a grade reachable without a tagged
+    value is untagged; across NLIs a grade is tagged when any NLI reaches it only through a
+    tagged value (J6). The NLI's own tag counts when motor incompleteness rests on VAC."""
+    merged: dict[AIS, bool] = {}
+    for level in nli:
+        if not isinstance(level, Level):
+            continue
+        total, states = _antigravity_counts(exam, level)
+        level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
+        local: OutcomeBuilder[AIS] = OutcomeBuilder()
+        for count, count_tag in states:
+            local.add(AIS.D if 2 * count >= total else AIS.C, level_tag or count_tag)
+        grades = local.build()
+        for grade in grades:
+            merged[grade] = merged.get(grade, False) or grades.is_tagged(grade)
+    return list(merged.items())

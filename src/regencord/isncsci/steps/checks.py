@@ -50,14 +50,16 @@ def vac_check(vac: AnalFunction) -> Check:
     return Check("vac", f"voluntary anal contraction is {vac.value}", anal_yes(vac))
 
 
-def motor_step(side: Side, exam: SideExam, level: Level, below: Level, vac: AnalFunction) -> Step:
+def motor_step(
+    side: Side, exam: SideExam, level: Level, below: Level, vac: AnalFunction | None
+) -> Step:
     """Whether the motor level may pass from ``level`` to ``below`` (International Standards
     2019, step 2): a key muscle at ``level`` must be normal (5); a key muscle at ``below``
     must be at least 3; where ``below`` has no key muscle, the motor level follows the
     sensory level, so sensation must be intact from C2 down to ``below``. INT also needs
-    voluntary anal contraction (the motor function of S4-5)."""
+    voluntary anal contraction (the motor function of S4-5), unless ``vac`` is None."""
     checks = motor_checks(side, exam, level, below)
-    if below is Level.S4_5:
+    if below is Level.S4_5 and vac is not None:
         checks.append(vac_check(vac))
     return Step(
         checks=checks,

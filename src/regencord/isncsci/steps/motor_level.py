@@ -15,6 +15,6 @@ from regencord.isncsci.steps.checks import motor_step
 from regencord.isncsci.walk import WalkResult, walk_levels
 
 
-def motor_level(side: Side, exam: SideExam, vac: AnalFunction) -> WalkResult:
-    """The possible motor levels of one side."""
+def motor_level(side: Side, exam: SideExam, vac: AnalFunction | None) -> WalkResult:
+    """The possible motor levels of one side (``vac=None``: VAC not asked, for the NLI)."""
     return walk_levels(lambda level, below: motor_step(side, exam, level, below, vac))

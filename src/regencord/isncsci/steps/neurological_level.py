@@ -3,22 +3,28 @@
 International Standards (2019), step 3: the NLI is the most caudal segment of the cord
 with intact sensation and antigravity (3 or more) muscle function strength, provided that
 there is normal (intact) sensory and motor function rostrally; that is, the most rostral
-of the sensory and motor levels of steps 1 and 2. Walked jointly over both sides so that
-NT cells are answered consistently. Voluntary anal contraction is not asked: it bears on
-the motor levels and the AIS, and an exam normal in every dermatome and key muscle has an
-intact NLI (docs/adjudications.md, A3).
+of the sensory and motor levels of steps 1 and 2.
+
+- The possible NLIs come from one walk over both sides, so that an NT cell is answered the
+  same way for every level it bears on.
+- Voluntary anal contraction is not asked: an exam normal in every dermatome and key
+  muscle has an intact NLI whatever VAC is (docs/adjudications.md, A3).
+- A possible NLI carries the non-SCI tag of the levels it rests on: of the motor levels
+  when a motor level is determined at it, else of the sensory levels (A4).
 """
 
 from __future__ import annotations
 
 from regencord.isncsci.exam import SIDES, Exam
-from regencord.isncsci.levels import Level
+from regencord.isncsci.levels import Level, LevelOutcome
+from regencord.isncsci.outcome import Outcome, OutcomeBuilder
 from regencord.isncsci.steps.checks import motor_checks, sensory_intact
+from regencord.isncsci.steps.motor_level import motor_level
 from regencord.isncsci.walk import Check, Step, WalkResult, walk_levels
 
 
-def neurological_level(exam: Exam) -> WalkResult:
-    """The possible NLIs of the exam."""
+def neurological_level(exam: Exam, sensory_levels: list[Outcome[LevelOutcome]]) -> WalkResult:
+    """The possible NLIs of the exam, given both sides' sensory levels."""
 
     def step(level: Level, below: Level) -> Step:
         checks: list[Check] = []
@@ -27,4 +33,23 @@ def neurological_level(exam: Exam) -> WalkResult:
             checks.extend(motor_checks(side, exam.side(side), level, below))
         return Step(checks)
 
-    return walk_levels(step)
+    walk = walk_levels(step)
+    motor = [motor_level(side, exam.side(side), None).outcome for side in SIDES]
+    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    for nli in walk.outcome:
+        builder.add(nli, _tagged(nli, motor, sensory_levels))
+    return WalkResult(builder.build(), walk.passed_tag, walk.reasons)
+
+
+def _tagged(
+    nli: LevelOutcome,
+    motor: list[Outcome[LevelOutcome]],
+    sensory: list[Outcome[LevelOutcome]],
+) -> bool:
+    if any(m.determined and m.value == nli for m in motor):
+        sources = motor
+    elif any(nli in s for s in sensory):
+        sources = sensory
+    else:
+        sources = motor
+    return any(s.is_tagged(nli) for s in sources if nli in s)
