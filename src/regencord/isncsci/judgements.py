@@ -9,7 +9,7 @@ Standards 2019, "Non-SCI conditions"; worksheet: ``*`` = consider not normal, ``
 consider normal for classification); results reached through it carry a ``*``.
 
 All tag rules live here. Decisions on what the Standards leave open are recorded in
-docs/adjudications.md (entries J1-J5).
+docs/adjudications.md (entries T1-T7).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def sensory_normal(cell: Cell) -> Judgements:
 
 def dermatome_intact(light_touch: Cell, pin_prick: Cell) -> Judgements:
     """Are light touch and pin prick both normal? An NT** beside a plain NT leaves the
-    dermatome open either way, so it is not relied upon (tag not carried; J1)."""
+    dermatome open either way, so it is not relied upon (adjudication T3)."""
     lt, pp = sensory_normal(light_touch), sensory_normal(pin_prick)
     if _plain_nt(light_touch) and _soft_normal(pin_prick):
         pp = YES
@@ -75,7 +75,7 @@ def _soft_normal(cell: Cell) -> bool:
 
 
 def sensory_present(cell: Cell) -> Judgements:
-    """Is any sensation present (> 0)? A tagged 0 or NT may hide function (J2)."""
+    """Is any sensation present (> 0)? A tagged 0 or NT may hide function (adjudication T4)."""
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score == 0 else YES
     if cell.score is None:
@@ -97,7 +97,8 @@ def motor_normal(cell: Cell) -> Judgements:
 
 
 def motor_antigravity(cell: Cell) -> Judgements:
-    """Is the grade at least 3? A ``*`` grade below 3 may hide antigravity strength (J3)."""
+    """Is the grade at least 3? A ``*`` grade below 3 may hide antigravity strength
+    (adjudication T5)."""
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score is not None and cell.score < 3 else YES
     if cell.score is None:
@@ -112,7 +113,7 @@ def motor_antigravity(cell: Cell) -> Judgements:
 
 
 def motor_present(cell: Cell) -> Judgements:
-    """Is any motor function present (> 0)? A ``*`` 0 or NT may hide function (J4)."""
+    """Is any motor function present (> 0)? A ``*`` 0 or NT may hide function (adjudication T6)."""
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score == 0 else YES
     if cell.score is None:
@@ -124,7 +125,7 @@ def motor_present(cell: Cell) -> Judgements:
 
 def motor_function_for_grade(cell: Cell) -> Judgements:
     """Is motor function present (> 0), as the AIS step judges it: a ``*`` 0 may hide
-    function, and it is the recorded 0 that is tagged (J5)."""
+    function, and it is the recorded 0 that is tagged (adjudication T7)."""
     if cell.tag is Tag.NOT_NORMAL and cell.score == 0:
         return RECORDED_TAGGED
     if cell.tag is Tag.NOT_NORMAL and cell.score is None:
@@ -134,7 +135,7 @@ def motor_function_for_grade(cell: Cell) -> Judgements:
 
 def antigravity_for_grade(cell: Cell) -> Judgements:
     """Is the grade at least 3, as the AIS step counts it: a ``*`` grade below 3 may hide
-    antigravity strength, and it is the recorded grade that is tagged (J5)."""
+    antigravity strength, and it is the recorded grade that is tagged (adjudication T7)."""
     if cell.tag is Tag.NOT_NORMAL and cell.score is not None and cell.score < 3:
         return RECORDED_TAGGED
     if cell.tag is Tag.NOT_NORMAL and cell.score is None:

@@ -130,9 +130,10 @@ def asia_impairment_scale(
 def _motor_incomplete_grades(
     exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
 ) -> list[tuple[AIS, bool]]:
-    """C or D for each possible NLI. Within one NLI a grade reachable without a tagged
-    value is untagged; across NLIs a grade is tagged when any NLI reaches it only through a
-    tagged value (J6). The NLI's own tag counts when motor incompleteness rests on VAC."""
+    """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
+    reachable without a tagged value is untagged; across NLIs a grade is tagged when any
+    NLI reaches it only through a tagged value. The NLI's own tag counts when motor
+    incompleteness rests on VAC."""
     merged: dict[AIS, bool] = {}
     for level in nli:
         if not isinstance(level, Level):
