@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from regencord.isncsci.exam import Exam, Side
-from regencord.isncsci.levels import LevelOutcome, outcome_sort_key
+from regencord.isncsci.levels import Level, LevelOutcome, Marker, outcome_sort_key
 from regencord.isncsci.outcome import Outcome
 from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
 from regencord.isncsci.steps.completeness import Completeness, completeness
@@ -15,6 +16,9 @@ from regencord.isncsci.steps.neurological_level import neurological_level
 from regencord.isncsci.steps.sensory_level import sensory_level
 from regencord.isncsci.steps.totals import Score, Totals, totals
 from regencord.isncsci.steps.zone_of_partial_preservation import motor_zpp, sensory_zpp
+from regencord.isncsci.walk import WalkResult
+
+T = TypeVar("T")
 
 ENGINE_VERSION = "regencord-isncsci 2019.1"
 """Identifies the rules that produced a stored classification."""
@@ -22,7 +26,7 @@ ENGINE_VERSION = "regencord-isncsci 2019.1"
 
 def level_notation(outcome: Outcome[LevelOutcome]) -> str:
     """Praxis notation of a level result: ``C5``, ``C5,C6*``, ``NA,T4``, ``INT*``."""
-    return outcome.notation(outcome_sort_key, lambda v: v.name if hasattr(v, "name") else str(v))
+    return outcome.notation(outcome_sort_key, _label)
 
 
 def score_notation(score: Score) -> str:
@@ -110,50 +114,62 @@ class Classification:
 def classify(exam: Exam) -> Classification:
     """Classify one exam by the International Standards (2019), steps 1 to 6."""
     steps: list[str] = []
-    sides: dict[Side, SideLevels] = {}
-    sensory = {}
-    motor = {}
-    motor_walks = {}
+    sensory: dict[str, Outcome[LevelOutcome]] = {}
+    motor: dict[str, Outcome[LevelOutcome]] = {}
+    motor_walks: dict[str, WalkResult] = {}
     for side in Side:
         s = exam.side(side)
         sl = sensory_level(side, s)
         ml = motor_level(side, s, exam.vac)
-        sensory[side.value] = sl.outcome
-        motor[side.value] = ml.outcome
-        motor_walks[side.value] = ml
-        steps.extend(_describe(f"{side.value.capitalize()} sensory level", sl.outcome, sl.reasons))
-        steps.extend(_describe(f"{side.value.capitalize()} motor level", ml.outcome, ml.reasons))
+        sensory[side.value], motor[side.value], motor_walks[side.value] = sl.outcome, ml.outcome, ml
+        steps += _describe(f"{side.value.capitalize()} sensory level", sl.outcome, sl.reasons)
+        steps += _describe(f"{side.value.capitalize()} motor level", ml.outcome, ml.reasons)
     nli = neurological_level(exam, list(sensory.values()))
-    steps.extend(_describe("Neurological level of injury", nli.outcome, nli.reasons))
-    complete, why = completeness(exam)
-    steps.append(f"Complete or incomplete = {complete.notation(lambda c: c.value, str)}: {why[0]}")
-    ais = asia_impairment_scale(exam, complete, nli.outcome, sensory, motor)
-    steps.append(f"AIS = {ais.notation(lambda a: a.value, str)}")
+    steps += _describe("Neurological level of injury", nli.outcome, nli.reasons)
+    complete = completeness(exam)
+    steps += _describe("Injury", complete.outcome, complete.reasons)
+    ais = asia_impairment_scale(exam, complete.outcome, nli.outcome, sensory, motor)
+    steps += _describe("AIS", ais.outcome, ais.reasons)
+    incomplete = Completeness.INCOMPLETE in complete.outcome
+    sides: dict[Side, SideLevels] = {}
     for side in Side:
         s = exam.side(side)
         szpp = sensory_zpp(s, exam.dap)
-        mzpp = motor_zpp(s, exam.vac, motor_walks[side.value], Completeness.INCOMPLETE in complete)
-        steps.append(f"{side.value.capitalize()} sensory ZPP = {level_notation(szpp)}")
-        steps.append(f"{side.value.capitalize()} motor ZPP = {level_notation(mzpp)}")
-        sides[side] = SideLevels(sensory[side.value], motor[side.value], szpp, mzpp)
+        mzpp = motor_zpp(s, exam.vac, motor_walks[side.value], incomplete)
+        steps += _describe(f"{side.value.capitalize()} sensory ZPP", szpp.outcome, szpp.reasons)
+        steps += _describe(f"{side.value.capitalize()} motor ZPP", mzpp.outcome, mzpp.reasons)
+        sides[side] = SideLevels(sensory[side.value], motor[side.value], szpp.outcome, mzpp.outcome)
     return Classification(
         right=sides[Side.RIGHT],
         left=sides[Side.LEFT],
         neurological_level=nli.outcome,
-        completeness=complete,
-        ais=ais,
+        completeness=complete.outcome,
+        ais=ais.outcome,
         totals=totals(exam),
         exam_id=exam.id,
         steps=tuple(steps),
     )
 
 
-def _describe(
-    name: str, outcome: Outcome[LevelOutcome], reasons: dict[LevelOutcome, str]
-) -> list[str]:
+def _label(value: object) -> str:
+    if isinstance(value, Level):
+        return value.name
+    return str(value)
+
+
+def _describe(name: str, outcome: Outcome[T], reasons: Mapping[T, str]) -> list[str]:
+    """One line per possible value: ``Right sensory level = C5: right C6 light touch 1 ...``."""
     lines = []
-    for value in sorted(outcome.values, key=outcome_sort_key):
+    for value in sorted(outcome.values, key=_display_key):
         star = "*" if outcome.is_tagged(value) else ""
-        label = getattr(value, "name", str(value))
-        lines.append(f"{name} = {label}{star}: {reasons.get(value, '')}")
+        why = reasons.get(value, "")
+        lines.append(f"{name} = {_label(value)}{star}" + (f": {why}" if why else ""))
+    if len(lines) > 1:
+        lines.insert(0, f"{name} is not determinable (NT values); possible values follow")
     return lines
+
+
+def _display_key(value: object) -> tuple[int, str]:
+    if isinstance(value, Level | Marker):
+        return (outcome_sort_key(value), "")
+    return (0, str(value))

@@ -57,13 +57,17 @@ class OutcomeBuilder(Generic[T]):
 
     def __init__(self) -> None:
         self._flags: dict[T, bool] = {}
+        self.reasons: dict[T, str] = {}
+        """The first reason given for each value, for explanations."""
 
-    def add(self, value: T, tagged: bool = False) -> None:
+    def add(self, value: T, tagged: bool = False, why: str = "") -> None:
         self._flags[value] = self._flags.get(value, True) and tagged
+        if why:
+            self.reasons.setdefault(value, why)
 
-    def extend(self, values: Iterable[tuple[T, bool]]) -> None:
-        for value, tagged in values:
-            self.add(value, tagged)
+    def extend(self, values: Iterable[tuple[T, bool, str]]) -> None:
+        for value, tagged, why in values:
+            self.add(value, tagged, why)
 
     def __bool__(self) -> bool:
         return bool(self._flags)
@@ -73,3 +77,15 @@ class OutcomeBuilder(Generic[T]):
             values=frozenset(self._flags),
             tagged=frozenset(v for v, t in self._flags.items() if t),
         )
+
+
+@dataclass(frozen=True)
+class Explained(Generic[T]):
+    """A step's result with, for each possible value, why it is possible."""
+
+    outcome: Outcome[T]
+    reasons: dict[T, str]
+
+    @classmethod
+    def of(cls, builder: OutcomeBuilder[T]) -> Explained[T]:
+        return cls(builder.build(), dict(builder.reasons))

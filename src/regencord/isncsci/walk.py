@@ -86,7 +86,7 @@ def walk_levels(step_for: StepFor) -> WalkResult:
                         relied.append(Judgement(True, track.tracked_tag))
                     else:
                         failing.append(Judgement(False, track.tracked_tag))
-                        why.append("sensation above is not intact")
+                        why.append(_SENSATION_ABOVE)
                 if failing:
                     stop_tag = all(j.tagged for j in failing)
                     builder.add(level, branch.tagged or stop_tag)
@@ -106,6 +106,9 @@ def walk_levels(step_for: StepFor) -> WalkResult:
     return WalkResult(
         builder.build(), {v: passed_out.is_tagged(v) for v in passed_out.values}, reasons
     )
+
+
+_SENSATION_ABOVE = "sensation not intact down to this segment (the motor level follows it here)"
 
 
 def _track(branch: _Branch, answers: Sequence[Judgement]) -> _Branch:

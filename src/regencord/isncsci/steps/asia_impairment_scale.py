@@ -26,7 +26,7 @@ from regencord.isncsci.judgements import (
     motor_function_for_grade,
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
 from regencord.isncsci.steps.completeness import Completeness
 
 
@@ -101,16 +101,18 @@ def asia_impairment_scale(
     nli: Outcome[LevelOutcome],
     sensory_levels: dict[str, Outcome[LevelOutcome]],
     motor_levels: dict[str, Outcome[LevelOutcome]],
-) -> Outcome[AIS]:
-    """Every AIS grade the exam allows."""
+) -> Explained[AIS]:
+    """Every AIS grade the exam allows, each with why."""
     builder: OutcomeBuilder[AIS] = OutcomeBuilder()
     levels = [*sensory_levels.values(), *motor_levels.values()]
     if all(Marker.INT in outcome for outcome in levels):
-        builder.add(AIS.E, any(o.is_tagged(Marker.INT) for o in levels))
+        tag = any(o.is_tagged(Marker.INT) for o in levels)
+        builder.add(AIS.E, tag, "sensory and motor function normal in all segments")
     if Completeness.COMPLETE in completeness:
-        builder.add(AIS.A, completeness.is_tagged(Completeness.COMPLETE))
+        tag = completeness.is_tagged(Completeness.COMPLETE)
+        builder.add(AIS.A, tag, "complete injury: no sacral sparing")
     if Completeness.INCOMPLETE not in completeness:
-        return builder.build()
+        return Explained.of(builder)
     incomplete_tag = completeness.is_tagged(Completeness.INCOMPLETE)
     motor_incomplete: set[tuple[Judgement, bool]] = set()
     for vac in anal_yes(exam.vac):
@@ -123,18 +125,23 @@ def asia_impairment_scale(
         if mi.answer:
             builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))
         else:
-            builder.add(AIS.B, tag)
-    return builder.build()
+            why = (
+                "sensory incomplete, motor complete: no voluntary anal contraction and no motor"
+                " function more than three levels below the motor level on either side"
+            )
+            builder.add(AIS.B, tag, why)
+    return Explained.of(builder)
 
 
 def _motor_incomplete_grades(
     exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
-) -> list[tuple[AIS, bool]]:
+) -> list[tuple[AIS, bool, str]]:
     """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
     reachable without a tagged value is untagged; across NLIs a grade is tagged when any
     NLI reaches it only through a tagged value. The NLI's own tag counts when motor
     incompleteness rests on VAC."""
     merged: dict[AIS, bool] = {}
+    reasons: dict[AIS, str] = {}
     for level in nli:
         if not isinstance(level, Level):
             continue
@@ -142,8 +149,15 @@ def _motor_incomplete_grades(
         level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
         local: OutcomeBuilder[AIS] = OutcomeBuilder()
         for count, count_tag in states:
-            local.add(AIS.D if 2 * count >= total else AIS.C, level_tag or count_tag)
+            grade = AIS.D if 2 * count >= total else AIS.C
+            half = "at least half" if grade is AIS.D else "less than half"
+            why = (
+                f"motor incomplete; {count} of {total} key muscles below NLI {level.name} "
+                f"at grade 3 or more ({half})"
+            )
+            local.add(grade, level_tag or count_tag, why)
         grades = local.build()
         for grade in grades:
             merged[grade] = merged.get(grade, False) or grades.is_tagged(grade)
-    return list(merged.items())
+            reasons.setdefault(grade, local.reasons[grade])
+    return [(grade, tagged, reasons[grade]) for grade, tagged in merged.items()]

@@ -15,7 +15,7 @@ def sensory_intact(side: Side, exam: SideExam, level: Level) -> list[Check]:
     return [
         Check(
             (side, "dermatome", level),
-            f"{side.value} {level.name} light touch is {lt}, pin prick {pp}",
+            f"{side.value} {level.name} light touch {lt}, pin prick {pp} (not both normal)",
             dermatome_intact(lt, pp),
         )
     ]
@@ -39,7 +39,7 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
         checks.append(
             Check(
                 (side, "m3", below),
-                f"{side.value} {below.name} motor is {cell}",
+                f"{side.value} {below.name} motor {cell} (below 3)",
                 motor_antigravity(cell),
             )
         )
@@ -47,7 +47,7 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
 
 
 def vac_check(vac: AnalFunction) -> Check:
-    return Check("vac", f"voluntary anal contraction is {vac.value}", anal_yes(vac))
+    return Check("vac", f"voluntary anal contraction {vac.value} (needed for INT)", anal_yes(vac))
 
 
 def motor_step(

@@ -13,7 +13,7 @@ from itertools import product
 from regencord.isncsci.exam import SIDES, Exam
 from regencord.isncsci.judgements import Judgements, anal_yes, sensory_present
 from regencord.isncsci.levels import Level
-from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.outcome import Explained, OutcomeBuilder
 
 
 class Completeness(Enum):
@@ -38,20 +38,16 @@ def sacral_sparing_judgements(exam: Exam) -> list[tuple[str, Judgements]]:
     return findings
 
 
-def completeness(exam: Exam) -> tuple[Outcome[Completeness], list[str]]:
+def completeness(exam: Exam) -> Explained[Completeness]:
     """Complete when no sacral sparing is possible; incomplete when any is."""
     findings = sacral_sparing_judgements(exam)
     builder: OutcomeBuilder[Completeness] = OutcomeBuilder()
     for combo in product(*(j for _, j in findings)):
-        present = [j for j in combo if j.answer]
+        present = [findings[i][0] for i, j in enumerate(combo) if j.answer]
         if present:
-            builder.add(Completeness.INCOMPLETE, all(j.tagged for j in present))
+            tag = all(j.tagged for j in combo if j.answer)
+            builder.add(Completeness.INCOMPLETE, tag, f"sacral sparing: {', '.join(present)}")
         else:
-            builder.add(Completeness.COMPLETE, any(j.tagged for j in combo))
-    spared = [what for what, j in findings if any(x.answer for x in j)]
-    reasons = (
-        [f"sacral sparing: {', '.join(spared)}"]
-        if spared
-        else ["no sacral sparing (S4-5, VAC, DAP)"]
-    )
-    return builder.build(), reasons
+            why = "no sacral sparing (VAC, DAP, S4-5 light touch and pin prick all absent)"
+            builder.add(Completeness.COMPLETE, any(j.tagged for j in combo), why)
+    return Explained.of(builder)

@@ -16,7 +16,7 @@ from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import SideExam
 from regencord.isncsci.judgements import Judgement, anal_yes, motor_present, sensory_present
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.outcome import Explained, OutcomeBuilder
 from regencord.isncsci.walk import WalkResult
 
 
@@ -31,7 +31,7 @@ def _either_present(a: tuple[Judgement, ...], b: tuple[Judgement, ...]) -> set[J
     return out
 
 
-def sensory_zpp(side: SideExam, dap: AnalFunction) -> Outcome[LevelOutcome]:
+def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
     """Most caudal dermatome with light touch or pin prick above 0, searched from S3 up."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     live: set[bool] = set()
@@ -43,7 +43,7 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Outcome[LevelOutcome]:
         ),
     ):
         if dap_j.answer or s45.answer:
-            builder.add(Marker.NA)
+            builder.add(Marker.NA, why="sacral sensation (DAP or S4-5) is present")
         else:
             live.add(dap_j.tagged or s45.tagged)
     for level in reversed(list(Level)[1 : Level.S3 + 1]):
@@ -56,18 +56,22 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Outcome[LevelOutcome]:
         for j in found:
             for tagged in live:
                 if j.answer:
-                    builder.add(level, tagged or j.tagged)
+                    why = (
+                        f"most caudal dermatome with sensation: {level.name} light touch "
+                        f"{side.light_touch[level]}, pin prick {side.pin_prick[level]}"
+                    )
+                    builder.add(level, tagged or j.tagged, why)
                 else:
                     going_on.add(tagged or j.tagged)
         live = going_on
     for tagged in live:
-        builder.add(Level.C1, tagged)
-    return builder.build()
+        builder.add(Level.C1, tagged, "no sensation from C2 down")
+    return Explained.of(builder)
 
 
 def motor_zpp(
     side: SideExam, vac: AnalFunction, motor_levels: WalkResult, incomplete: bool
-) -> Outcome[LevelOutcome]:
+) -> Explained[LevelOutcome]:
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
@@ -76,23 +80,27 @@ def motor_zpp(
     live_vac: set[bool] = set()
     for j in anal_yes(vac):
         if j.answer:
-            builder.add(Marker.NA)
+            builder.add(Marker.NA, why="voluntary anal contraction is present")
         else:
             live_vac.add(j.tagged)
     if not live_vac:
-        return builder.build()
+        return Explained.of(builder)
     nkm = side.lowest_non_key_muscle
     for motor_level in motor_levels.outcome:
         if not isinstance(motor_level, Level):
-            builder.add(Marker.NA)
+            builder.add(Marker.NA, why="the motor level is intact")
             continue
         live = set(live_vac)
         for level in reversed(_MOTOR_SEGMENTS):
             if level <= motor_level or not live:
                 break
             if level == nkm and incomplete and level > motor_level + 3:
+                why = (
+                    f"lowest non-key muscle with motor function, {level.name}, is more than "
+                    f"three levels below motor level {motor_level.name}"
+                )
                 for tagged in live:
-                    builder.add(level, tagged)
+                    builder.add(level, tagged, why)
                 live = set()
                 break
             if level not in _MYOTOME_SET:
@@ -101,14 +109,19 @@ def motor_zpp(
             for j in motor_present(side.motor[level]):
                 for tagged in live:
                     if j.answer:
-                        builder.add(level, tagged or j.tagged)
+                        why = (
+                            f"most caudal key muscle with motor function below motor level "
+                            f"{motor_level.name}: {level.name} is {side.motor[level]}"
+                        )
+                        builder.add(level, tagged or j.tagged, why)
                     else:
                         going_on.add(tagged or j.tagged)
             live = going_on
         level_tag = motor_levels.passed_tag.get(motor_level, False)
         for tagged in live:
-            builder.add(motor_level, tagged or level_tag)
-    return builder.build()
+            why = f"no motor function below motor level {motor_level.name}"
+            builder.add(motor_level, tagged or level_tag, why)
+    return Explained.of(builder)
 
 
 _MOTOR_SEGMENTS = tuple(Level)[Level.C5 : Level.S1 + 1]
