@@ -30,7 +30,7 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
         checks.append(
             Check(
                 (side, "m5", level),
-                f"{side.value} {level.name} motor is {cell}",
+                f"{side.value} {level.name} motor {cell} (not 5)",
                 motor_normal(cell),
             )
         )
