@@ -441,12 +441,15 @@ class _CsvLayout:
 
 
 def _unknown_column(name: str) -> str:
-    close = difflib.get_close_matches(name.lower(), _CANONICAL_COLUMN, n=1, cutoff=0.85)
-    return (
-        f"unknown column (did you mean {_CANONICAL_COLUMN[close[0]]}?)"
-        if close
-        else "unknown column"
-    )
+    """``unknown column``, naming the known column it is a typo of when there is one."""
+    close = difflib.get_close_matches(name.lower(), _CANONICAL_COLUMN, n=2, cutoff=0.85)
+    if len(close) == 1 or (len(close) == 2 and _ratio(name, close[0]) > _ratio(name, close[1])):
+        return f"unknown column (did you mean {_CANONICAL_COLUMN[close[0]]}?)"
+    return "unknown column"
+
+
+def _ratio(name: str, column: str) -> float:
+    return difflib.SequenceMatcher(None, name.lower(), column).ratio()
 
 
 # --------------------------------------------------------------------------- classifying

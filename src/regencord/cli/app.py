@@ -1,0 +1,48 @@
+"""The ``regencord`` Typer application and the console-script entry point :func:`main`.
+
+Each command or command group lives in its own module under :mod:`regencord.cli.commands`
+and is registered here: a single command with ``app.command(name)(function)``, a group
+with ``app.add_typer(module.app, name=...)``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from regencord import __version__
+from regencord.cli.commands import classify
+
+app = typer.Typer(
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    add_completion=False,
+    help="Running and analysing clinical trials of regenerative therapies for spinal cord injury.",
+)
+
+app.command("classify")(classify.classify)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"regencord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Running and analysing clinical trials of regenerative therapies for spinal cord
+    injury."""
+
+
+def main() -> None:
+    """Entry point of the ``regencord`` console script."""
+    app()
