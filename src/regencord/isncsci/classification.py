@@ -130,7 +130,7 @@ def classify(exam: Exam) -> Classification:
     steps += _describe("Injury", complete.outcome, complete.reasons)
     ais = asia_impairment_scale(exam, complete.outcome, nli.outcome, sensory, motor)
     steps += _describe("AIS", ais.outcome, ais.reasons)
-    incomplete = Completeness.INCOMPLETE in complete.outcome
+    incomplete = frozenset(c is Completeness.INCOMPLETE for c in complete.outcome)
     sides: dict[Side, SideLevels] = {}
     for side in Side:
         s = exam.side(side)

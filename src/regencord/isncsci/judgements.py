@@ -14,6 +14,7 @@ docs/adjudications.md (entries T1-T7).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from regencord.isncsci.cells import AnalFunction, Cell, Tag
@@ -38,6 +39,7 @@ RECORDED_TAGGED = (Judgement(True, False), Judgement(False, True))
 Judgements = tuple[Judgement, ...]
 
 
+@cache
 def sensory_normal(cell: Cell) -> Judgements:
     """Is sensation normal (2)? ``**`` counts as normal (tagged); NT* as not normal (tagged)."""
     if cell.tag is Tag.NORMAL:
@@ -47,6 +49,7 @@ def sensory_normal(cell: Cell) -> Judgements:
     return YES if cell.score == 2 else NO
 
 
+@cache
 def dermatome_intact(light_touch: Cell, pin_prick: Cell) -> Judgements:
     """Are light touch and pin prick both normal? An NT** beside a plain NT leaves the
     dermatome open either way, so it is not relied upon (adjudication T3)."""
@@ -74,6 +77,7 @@ def _soft_normal(cell: Cell) -> bool:
     return cell.score is None and cell.tag is Tag.NORMAL
 
 
+@cache
 def sensory_present(cell: Cell) -> Judgements:
     """Is any sensation present (> 0)? A tagged 0 or NT may hide function (adjudication T4)."""
     if cell.tag is Tag.NORMAL:
@@ -85,6 +89,7 @@ def sensory_present(cell: Cell) -> Judgements:
     return EITHER_TAGGED if cell.tag is Tag.NOT_NORMAL else NO
 
 
+@cache
 def motor_normal(cell: Cell) -> Judgements:
     """Is the key muscle function normal (5)? ``**`` counts as 5 (tagged); ``*`` never does."""
     if cell.tag is Tag.NORMAL:
@@ -96,6 +101,7 @@ def motor_normal(cell: Cell) -> Judgements:
     return YES if cell.score == 5 else NO
 
 
+@cache
 def motor_antigravity(cell: Cell) -> Judgements:
     """Is the grade at least 3? A ``*`` grade below 3 may hide antigravity strength
     (adjudication T5)."""
@@ -112,6 +118,7 @@ def motor_antigravity(cell: Cell) -> Judgements:
     return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else NO
 
 
+@cache
 def motor_present(cell: Cell) -> Judgements:
     """Is any motor function present (> 0)? A ``*`` 0 or NT may hide function (adjudication T6)."""
     if cell.tag is Tag.NORMAL:
@@ -123,6 +130,7 @@ def motor_present(cell: Cell) -> Judgements:
     return HIDDEN_YES if cell.tag is Tag.NOT_NORMAL else NO
 
 
+@cache
 def motor_function_for_grade(cell: Cell) -> Judgements:
     """Is motor function present (> 0), as the AIS step judges it: a ``*`` 0 may hide
     function, and it is the recorded 0 that is tagged (adjudication T7)."""
@@ -133,6 +141,7 @@ def motor_function_for_grade(cell: Cell) -> Judgements:
     return motor_present(cell)
 
 
+@cache
 def antigravity_for_grade(cell: Cell) -> Judgements:
     """Is the grade at least 3, as the AIS step counts it: a ``*`` grade below 3 may hide
     antigravity strength, and it is the recorded grade that is tagged (adjudication T7)."""
@@ -143,6 +152,7 @@ def antigravity_for_grade(cell: Cell) -> Judgements:
     return motor_antigravity(cell)
 
 
+@cache
 def anal_yes(value: AnalFunction) -> Judgements:
     """Is VAC or DAP present? NT could be either."""
     if value is AnalFunction.NT:

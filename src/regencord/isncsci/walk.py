@@ -8,7 +8,7 @@ answer NT cells allow, so an ambiguous exam yields every level it could have.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import NamedTuple
@@ -20,11 +20,11 @@ from regencord.isncsci.outcome import Outcome, OutcomeBuilder
 
 @dataclass(frozen=True)
 class Check:
-    """One question asked at a step: ``key`` identifies the cell and question (a cell asked
-    twice in one step is answered once), ``what`` describes it for explanations."""
+    """One question asked of one cell at a step (each cell at most once per step), and
+    what it found, for explanations."""
 
-    key: Hashable
-    what: str
+    what: object
+    """Worded by ``str()``, only when an explanation needs it."""
     judgements: Judgements
 
 
@@ -69,32 +69,31 @@ def walk_levels(step_for: StepFor) -> WalkResult:
     reasons: dict[LevelOutcome, str] = {}
     live: set[_Branch] = {_Branch(False, True, False)}
     for level in RESULT_LEVELS:
-        below = Level(level + 1)
-        step = step_for(level, below)
-        checks = _unique(step.checks)
-        tracked = _unique(step.tracked)
+        step = step_for(level, Level(level + 1))
+        checks = step.checks
+        options = [c.judgements for c in checks] + [c.judgements for c in step.tracked]
         going_on: set[_Branch] = set()
         for branch in live:
-            for combo in product(*(c.judgements for c in (*checks, *tracked))):
+            for combo in product(*options):
                 answers, track_answers = combo[: len(checks)], combo[len(checks) :]
                 track = _track(branch, track_answers)
-                failing: list[Judgement] = [j for j in answers if not j.answer]
-                why = [checks[i].what for i, j in enumerate(answers) if not j.answer]
-                relied = list(answers)
+                failing = [j for j in answers if not j.answer]
+                relied_tag = any(j.tagged for j in answers)
+                sensation_failed = False
                 if step.needs_tracked:
                     if track.tracked_ok:
-                        relied.append(Judgement(True, track.tracked_tag))
+                        relied_tag = relied_tag or track.tracked_tag
                     else:
                         failing.append(Judgement(False, track.tracked_tag))
-                        why.append(_SENSATION_ABOVE)
-                if failing:
-                    stop_tag = all(j.tagged for j in failing)
-                    builder.add(level, branch.tagged or stop_tag)
-                    passed.add(level, branch.tagged)
-                    reasons.setdefault(level, "; ".join(why))
-                else:
-                    tag = branch.tagged or any(j.tagged for j in relied)
-                    going_on.add(track._replace(tagged=tag))
+                        sensation_failed = True
+                if not failing:
+                    going_on.add(_Branch(branch.tagged or relied_tag, *track[1:]))
+                    continue
+                builder.add(level, branch.tagged or all(j.tagged for j in failing))
+                passed.add(level, branch.tagged)
+                if level not in reasons:
+                    why = [str(checks[i].what) for i, j in enumerate(answers) if not j.answer]
+                    reasons[level] = "; ".join(why + [_SENSATION_ABOVE] * sensation_failed)
         live = going_on
         if not live:
             break
@@ -118,10 +117,3 @@ def _track(branch: _Branch, answers: Sequence[Judgement]) -> _Branch:
     if failing:
         return branch._replace(tracked_ok=False, tracked_tag=all(j.tagged for j in failing))
     return branch._replace(tracked_tag=branch.tracked_tag or any(j.tagged for j in answers))
-
-
-def _unique(checks: Sequence[Check]) -> list[Check]:
-    seen: dict[Hashable, Check] = {}
-    for check in checks:
-        seen.setdefault(check.key, check)
-    return list(seen.values())

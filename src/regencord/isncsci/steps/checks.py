@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import Side, SideExam
 from regencord.isncsci.judgements import anal_yes, dermatome_intact, motor_antigravity, motor_normal
@@ -9,13 +11,28 @@ from regencord.isncsci.levels import Level, is_myotome
 from regencord.isncsci.walk import Check, Step
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a failed check found, worded for ``explain()`` only when asked."""
+
+    side: Side | None
+    level: Level | None
+    text: str
+    cells: tuple[object, ...] = ()
+
+    def __str__(self) -> str:
+        where = " ".join(
+            x for x in (self.side and self.side.value, self.level and self.level.name) if x
+        )
+        return f"{where} {self.text.format(*self.cells)}".strip()
+
+
 def sensory_intact(side: Side, exam: SideExam, level: Level) -> list[Check]:
     """Light touch and pin prick both normal (2) at ``level``'s dermatome."""
     lt, pp = exam.light_touch[level], exam.pin_prick[level]
     return [
         Check(
-            (side, "dermatome", level),
-            f"{side.value} {level.name} light touch {lt}, pin prick {pp} (not both normal)",
+            Finding(side, level, "light touch {}, pin prick {} (not both normal)", (lt, pp)),
             dermatome_intact(lt, pp),
         )
     ]
@@ -29,8 +46,7 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
         cell = exam.motor[level]
         checks.append(
             Check(
-                (side, "m5", level),
-                f"{side.value} {level.name} motor {cell} (not 5)",
+                Finding(side, level, "motor {} (not 5)", (cell,)),
                 motor_normal(cell),
             )
         )
@@ -38,8 +54,7 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
         cell = exam.motor[below]
         checks.append(
             Check(
-                (side, "m3", below),
-                f"{side.value} {below.name} motor {cell} (below 3)",
+                Finding(side, below, "motor {} (below 3)", (cell,)),
                 motor_antigravity(cell),
             )
         )
@@ -47,7 +62,8 @@ def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list
 
 
 def vac_check(vac: AnalFunction) -> Check:
-    return Check("vac", f"voluntary anal contraction {vac.value} (needed for INT)", anal_yes(vac))
+    what = Finding(None, None, "voluntary anal contraction {} (needed for INT)", (vac.value,))
+    return Check(what, anal_yes(vac))
 
 
 def motor_step(

@@ -70,12 +70,16 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
 
 
 def motor_zpp(
-    side: SideExam, vac: AnalFunction, motor_levels: WalkResult, incomplete: bool
+    side: SideExam,
+    vac: AnalFunction,
+    motor_levels: WalkResult,
+    incomplete: frozenset[bool],
 ) -> Explained[LevelOutcome]:
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
-    level (docs/adjudications.md A5)."""
+    level (docs/adjudications.md A5). ``incomplete`` holds the completeness answers the exam
+    allows."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     live_vac: set[bool] = set()
     for j in anal_yes(vac):
@@ -94,15 +98,16 @@ def motor_zpp(
         for level in reversed(_MOTOR_SEGMENTS):
             if level <= motor_level or not live:
                 break
-            if level == nkm and incomplete and level > motor_level + 3:
+            if level == nkm and True in incomplete and level > motor_level + 3:
                 why = (
                     f"lowest non-key muscle with motor function, {level.name}, is more than "
                     f"three levels below motor level {motor_level.name}"
                 )
                 for tagged in live:
                     builder.add(level, tagged, why)
-                live = set()
-                break
+                if False not in incomplete:
+                    live = set()
+                    break
             if level not in _MYOTOME_SET:
                 continue
             going_on: set[bool] = set()
