@@ -1,0 +1,117 @@
+"""``classify_batch``: the ISNCSCI classification of N exams at once, vectorized with NumPy.
+
+Same rules and same answers as :func:`regencord.isncsci.classify` (parity-tested on every
+field): every NT and tag judgement comes from the scalar engine's tables
+(:mod:`.codes`), and each step mirrors its scalar module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from regencord.isncsci.batch.codes import (
+    ALL_OF,
+    ANAL_YES,
+    ANY_OF,
+    DERMATOME_INTACT,
+    MOTOR_ANTIGRAVITY,
+    MOTOR_NORMAL,
+    SENSORY_PRESENT,
+)
+from regencord.isncsci.batch.exam_batch import ExamBatch
+from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
+from regencord.isncsci.batch.result import BatchClassification, BatchTotals
+from regencord.isncsci.batch.walks import (
+    LevelMasks,
+    motor_checks,
+    motor_levels,
+    neurological_levels,
+    sensory_levels,
+)
+from regencord.isncsci.batch.zpp import motor_zpp, sensory_zpp
+from regencord.isncsci.levels import LOWER_MYOTOMES, MYOTOMES, UPPER_MYOTOMES
+
+U32 = npt.NDArray[np.uint32]
+
+
+def classify_batch(batch: ExamBatch) -> BatchClassification:
+    """Classify every exam of ``batch`` by the International Standards (2019)."""
+    dermatomes = DERMATOME_INTACT[batch.light_touch, batch.pin_prick]
+    checks = motor_checks(MOTOR_NORMAL[batch.motor], MOTOR_ANTIGRAVITY[batch.motor])
+    sensory = sensory_levels(dermatomes)
+    motor_walk, motor_without_vac = motor_levels(checks, dermatomes, batch.vac)
+    motor = motor_walk.levels
+    nli = neurological_levels(dermatomes, checks)
+    nli = LevelMasks(nli.values, nli.values & _nli_tag_bits(sensory, motor_without_vac))
+    vac_yes, dap_yes = ANAL_YES[batch.vac], ANAL_YES[batch.dap]
+    sparing_without_vac = sacral_sparing(
+        np.full_like(vac_yes, 4), dap_yes, batch.light_touch, batch.pin_prick
+    )
+    complete = completeness(ANY_OF[vac_yes, sparing_without_vac])
+    ais = asia_impairment_scale(
+        motor=batch.motor,
+        non_key_muscle=batch.non_key_muscle,
+        vac_yes=vac_yes,
+        sparing_without_vac=sparing_without_vac,
+        complete=complete,
+        nli=nli,
+        sensory=sensory,
+        motor_levels=motor,
+        vac_definite_yes=batch.vac == 1,
+    )
+    szpp = sensory_zpp(batch.light_touch, batch.pin_prick, dap_yes)
+    mzpp = motor_zpp(
+        batch.motor,
+        batch.non_key_muscle,
+        vac_yes,
+        motor,
+        motor_walk.passed_tagged,
+        (complete.values & 2) != 0,
+        (complete.values & 1) != 0,
+    )
+    return BatchClassification(
+        ids=batch.ids,
+        sensory=sensory,
+        motor=motor,
+        nli=nli,
+        completeness=complete,
+        ais=ais,
+        sensory_zpp=szpp,
+        motor_zpp=mzpp,
+        totals=_totals(batch),
+    )
+
+
+def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
+    """Scalar ``neurological_level._tagged`` for every level at once: the tags of the motor
+    levels where a motor level is determined, else of the sensory levels, else motor."""
+    determined = (motor.values & (motor.values - np.uint32(1))) == 0
+    motor_def = np.where(determined, motor.values, 0).astype(np.uint32)
+    motor_def = motor_def[:, 0] | motor_def[:, 1]
+    sens = sensory.values[:, 0] | sensory.values[:, 1]
+    motor_tag = motor.tagged[:, 0] | motor.tagged[:, 1]
+    sens_tag = sensory.tagged[:, 0] | sensory.tagged[:, 1]
+    return (motor_def & motor_tag) | (~motor_def & sens & sens_tag) | (~motor_def & ~sens & motor_tag)
+
+
+def _sum(codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int16]:
+    values = (codes & 7).astype(np.int16)
+    nt = (values == 6).any(axis=-1)
+    return np.where(nt, -1, values.sum(axis=-1)).astype(np.int16)
+
+
+_UPPER = [MYOTOMES.index(m) for m in UPPER_MYOTOMES]
+_LOWER = [MYOTOMES.index(m) for m in LOWER_MYOTOMES]
+
+
+def _totals(batch: ExamBatch) -> BatchTotals:
+    return BatchTotals(
+        upper_extremity=_sum(batch.motor[..., _UPPER]),
+        lower_extremity=_sum(batch.motor[..., _LOWER]),
+        light_touch=_sum(batch.light_touch),
+        pin_prick=_sum(batch.pin_prick),
+    )
+
+
+__all__ = ["ALL_OF", "SENSORY_PRESENT", "classify_batch"]

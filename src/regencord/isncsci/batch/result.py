@@ -1,0 +1,177 @@
+"""``BatchClassification``: results of N exams as arrays, and their Praxis notation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from regencord.isncsci.batch.grade import SmallMasks
+from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, LevelMasks
+from regencord.isncsci.levels import Level
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+I16 = npt.NDArray[np.int16]
+Strings = npt.NDArray[np.object_]
+
+_LEVEL_NAMES = {int(level): level.name for level in Level} | {INT_BIT: "INT", NA_BIT: "NA"}
+_LEVEL_ORDER = [NA_BIT, *range(29), INT_BIT]
+_COMPLETENESS = [(0, "C"), (1, "I")]
+_AIS = [(i, g) for i, g in enumerate("ABCDE")]
+
+
+def _notation(values: int, tagged: int, order: list[tuple[int, str]]) -> str:
+    return ",".join(
+        name + ("*" if tagged >> bit & 1 else "") for bit, name in order if values >> bit & 1
+    )
+
+
+_LEVEL_BITS = [(bit, _LEVEL_NAMES[bit]) for bit in _LEVEL_ORDER]
+
+
+def _notations(values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: list[tuple[int, str]]) -> Strings:
+    """Praxis notation for every element, formatting each distinct result once."""
+    pairs = (values.astype(np.uint64) << np.uint64(32)) | tagged.astype(np.uint64)
+    unique, inverse = np.unique(pairs.reshape(-1), return_inverse=True)
+    text = np.array(
+        [_notation(int(p) >> 32, int(p) & 0xFFFFFFFF, order) for p in unique], dtype=object
+    )
+    return text[inverse].reshape(values.shape)
+
+
+def level_notation(masks: LevelMasks) -> Strings:
+    return _notations(masks.values, masks.tagged, _LEVEL_BITS)
+
+
+def _score_notation(scores: I16) -> Strings:
+    text = scores.astype(str).astype(object)
+    text[scores < 0] = "ND"
+    return text
+
+
+def _add(a: I16, b: I16) -> I16:
+    return np.where((a < 0) | (b < 0), -1, a + b).astype(np.int16)
+
+
+@dataclass
+class BatchTotals:
+    """Score totals per side (N, 2); -1 is ND."""
+
+    upper_extremity: I16
+    lower_extremity: I16
+    light_touch: I16
+    pin_prick: I16
+
+    @property
+    def motor(self) -> I16:
+        return _add(self.upper_extremity, self.lower_extremity)
+
+    def both_sides(self, per_side: I16) -> I16:
+        return _add(per_side[:, 0], per_side[:, 1])
+
+
+@dataclass
+class BatchClassification:
+    """Classification of N exams. Level results are :class:`LevelMasks` (bit = ``Level``
+    value, 29 INT, 30 NA) per exam (NLI) or per exam and side (0 right, 1 left)."""
+
+    ids: tuple[str | None, ...]
+    sensory: LevelMasks
+    motor: LevelMasks
+    nli: LevelMasks
+    completeness: SmallMasks
+    ais: SmallMasks
+    sensory_zpp: LevelMasks
+    motor_zpp: LevelMasks
+    totals: BatchTotals
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def columns(self) -> dict[str, Strings]:
+        """Every result as a column of Praxis-notation strings (the CSV result columns)."""
+        t = self.totals
+        sensory, motor = level_notation(self.sensory), level_notation(self.motor)
+        szpp, mzpp = level_notation(self.sensory_zpp), level_notation(self.motor_zpp)
+        score: Callable[[I16], Strings] = _score_notation
+        return {
+            "ais": _notations(self.ais.values, self.ais.tagged, _AIS),
+            "injury_complete": _notations(
+                self.completeness.values, self.completeness.tagged, _COMPLETENESS
+            ),
+            "nli": level_notation(self.nli),
+            "right_sensory_level": sensory[:, 0],
+            "left_sensory_level": sensory[:, 1],
+            "right_motor_level": motor[:, 0],
+            "left_motor_level": motor[:, 1],
+            "right_sensory_zpp": szpp[:, 0],
+            "left_sensory_zpp": szpp[:, 1],
+            "right_motor_zpp": mzpp[:, 0],
+            "left_motor_zpp": mzpp[:, 1],
+            "right_uems": score(t.upper_extremity[:, 0]),
+            "left_uems": score(t.upper_extremity[:, 1]),
+            "uems": score(t.both_sides(t.upper_extremity)),
+            "right_lems": score(t.lower_extremity[:, 0]),
+            "left_lems": score(t.lower_extremity[:, 1]),
+            "lems": score(t.both_sides(t.lower_extremity)),
+            "right_motor_total": score(t.motor[:, 0]),
+            "left_motor_total": score(t.motor[:, 1]),
+            "right_light_touch": score(t.light_touch[:, 0]),
+            "left_light_touch": score(t.light_touch[:, 1]),
+            "light_touch": score(t.both_sides(t.light_touch)),
+            "right_pin_prick": score(t.pin_prick[:, 0]),
+            "left_pin_prick": score(t.pin_prick[:, 1]),
+            "pin_prick": score(t.both_sides(t.pin_prick)),
+        }
+
+    def to_praxis(self) -> list[dict[str, Any]]:
+        """Each exam's result in the Praxis shape, identical to ``classify(exam).to_praxis()``."""
+        c = self.columns()
+        out: list[dict[str, Any]] = []
+        for i, exam_id in enumerate(self.ids):
+            result: dict[str, Any] = {} if exam_id is None else {"id": exam_id}
+            result["classification"] = {
+                "neurologicalLevels": {
+                    "sensoryRight": c["right_sensory_level"][i],
+                    "sensoryLeft": c["left_sensory_level"][i],
+                    "motorRight": c["right_motor_level"][i],
+                    "motorLeft": c["left_motor_level"][i],
+                },
+                "neurologicalLevelOfInjury": c["nli"][i],
+                "injuryComplete": c["injury_complete"][i],
+                "ASIAImpairmentScale": c["ais"][i],
+                "zoneOfPartialPreservations": {
+                    "sensoryRight": c["right_sensory_zpp"][i],
+                    "sensoryLeft": c["left_sensory_zpp"][i],
+                    "motorRight": c["right_motor_zpp"][i],
+                    "motorLeft": c["left_motor_zpp"][i],
+                },
+            }
+            result["totals"] = {
+                side: {
+                    "upperExtremity": c[f"{side}_uems"][i],
+                    "lowerExtremity": c[f"{side}_lems"][i],
+                    "lightTouch": c[f"{side}_light_touch"][i],
+                    "pinPrick": c[f"{side}_pin_prick"][i],
+                    "motor": c[f"{side}_motor_total"][i],
+                }
+                for side in ("right", "left")
+            } | {
+                "upperExtremity": c["uems"][i],
+                "lowerExtremity": c["lems"][i],
+                "lightTouch": c["light_touch"][i],
+                "pinPrick": c["pin_prick"][i],
+            }
+            out.append(result)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame: ``exam_id`` and the result columns (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame({"exam_id": list(self.ids), **self.columns()})
