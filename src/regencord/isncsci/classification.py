@@ -10,7 +10,7 @@ from regencord.isncsci.exam import Exam, Side
 from regencord.isncsci.levels import Level, LevelOutcome, Marker, outcome_sort_key
 from regencord.isncsci.outcome import Outcome
 from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
-from regencord.isncsci.steps.completeness import Completeness, completeness
+from regencord.isncsci.steps.completeness import completeness, sensory_sparing
 from regencord.isncsci.steps.motor_level import motor_level
 from regencord.isncsci.steps.neurological_level import neurological_level
 from regencord.isncsci.steps.sensory_level import sensory_level
@@ -130,12 +130,12 @@ def classify(exam: Exam) -> Classification:
     steps += _describe("Injury", complete.outcome, complete.reasons)
     ais = asia_impairment_scale(exam, complete.outcome, nli.outcome, sensory, motor)
     steps += _describe("AIS", ais.outcome, ais.reasons)
-    incomplete = frozenset(c is Completeness.INCOMPLETE for c in complete.outcome)
+    incomplete_without_vac = sensory_sparing(exam)
     sides: dict[Side, SideLevels] = {}
     for side in Side:
         s = exam.side(side)
         szpp = sensory_zpp(s, exam.dap)
-        mzpp = motor_zpp(s, exam.vac, motor_walks[side.value], incomplete)
+        mzpp = motor_zpp(s, exam.vac, motor_walks[side.value], incomplete_without_vac)
         steps += _describe(f"{side.value.capitalize()} sensory ZPP", szpp.outcome, szpp.reasons)
         steps += _describe(f"{side.value.capitalize()} motor ZPP", mzpp.outcome, mzpp.reasons)
         sides[side] = SideLevels(sensory[side.value], motor[side.value], szpp.outcome, mzpp.outcome)

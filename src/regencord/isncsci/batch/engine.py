@@ -17,7 +17,11 @@ from regencord.isncsci.batch.codes import (
     DERMATOME_INTACT,
     MOTOR_ANTIGRAVITY,
     MOTOR_NORMAL,
+    NO,
+    NO_T,
     SENSORY_PRESENT,
+    YES,
+    YES_T,
 )
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
@@ -67,8 +71,8 @@ def classify_batch(batch: ExamBatch) -> BatchClassification:
         vac_yes,
         motor,
         motor_walk.passed_tagged,
-        (complete.values & 2) != 0,
-        (complete.values & 1) != 0,
+        (sparing_without_vac & (YES | YES_T)) != 0,
+        (sparing_without_vac & (NO | NO_T)) != 0,
     )
     return BatchClassification(
         ids=batch.ids,

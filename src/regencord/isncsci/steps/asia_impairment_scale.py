@@ -27,7 +27,7 @@ from regencord.isncsci.judgements import (
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
-from regencord.isncsci.steps.completeness import Completeness, sacral_sparing_judgements
+from regencord.isncsci.steps.completeness import Completeness, sensory_sparing
 
 
 class AIS(Enum):
@@ -115,11 +115,10 @@ def asia_impairment_scale(
         return Explained.of(builder)
     incomplete_tag = completeness.is_tagged(Completeness.INCOMPLETE)
     motor_incomplete: set[tuple[Judgement, bool]] = set()
-    sensory_sparing = any(j.answer for _, js in sacral_sparing_judgements(exam)[1:] for j in js)
     for vac in anal_yes(exam.vac):
         if vac.answer:
             motor_incomplete.add((vac, len(anal_yes(exam.vac)) == 1))
-        elif sensory_sparing:
+        elif True in sensory_sparing(exam):
             # Without VAC the injury is incomplete only through sacral sensory sparing.
             motor_incomplete.update((j, False) for j in _function_below(exam, motor_levels))
     for mi, by_vac in motor_incomplete:

@@ -38,6 +38,15 @@ def sacral_sparing_judgements(exam: Exam) -> list[tuple[str, Judgements]]:
     return findings
 
 
+def sensory_sparing(exam: Exam) -> frozenset[bool]:
+    """Whether sacral sensory sparing (DAP, S4-5 light touch or pin prick) may be present
+    (True) and may be absent (False): what makes an injury incomplete when VAC is absent."""
+    findings = [j for _, j in sacral_sparing_judgements(exam)[1:]]
+    present = any(x.answer for j in findings for x in j)
+    absent = all(any(not x.answer for x in j) for j in findings)
+    return frozenset(v for v, possible in ((True, present), (False, absent)) if possible)
+
+
 def completeness(exam: Exam) -> Explained[Completeness]:
     """Complete when no sacral sparing is possible; incomplete when any is."""
     findings = sacral_sparing_judgements(exam)

@@ -78,8 +78,9 @@ def motor_zpp(
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
-    level (docs/adjudications.md A5). ``incomplete`` holds the completeness answers the exam
-    allows."""
+    level (docs/adjudications.md A5). ``incomplete`` holds whether the injury may be
+    incomplete (True) and complete (False) when VAC is absent, i.e. through sacral sensory
+    sparing: the motor ZPP only applies when VAC is absent."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     live_vac: set[bool] = set()
     for j in anal_yes(vac):
