@@ -10,7 +10,7 @@ from regencord.isncsci.exam import Exam, Side
 from regencord.isncsci.levels import Level, LevelOutcome, Marker, outcome_sort_key
 from regencord.isncsci.outcome import Outcome
 from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
-from regencord.isncsci.steps.completeness import completeness, sensory_sparing
+from regencord.isncsci.steps.completeness import Completeness, completeness, sensory_sparing
 from regencord.isncsci.steps.motor_level import motor_level
 from regencord.isncsci.steps.neurological_level import neurological_level
 from regencord.isncsci.steps.sensory_level import sensory_level

@@ -60,7 +60,12 @@ def mask_of(judgements: Judgements | set[Judgement]) -> int:
 def judgements_of(mask: int) -> tuple[Judgement, ...]:
     return tuple(
         Judgement(answer, tagged)
-        for bit, answer, tagged in ((YES, True, False), (YES_T, True, True), (NO, False, False), (NO_T, False, True))
+        for bit, answer, tagged in (
+            (YES, True, False),
+            (YES_T, True, True),
+            (NO, False, False),
+            (NO_T, False, True),
+        )
         if mask & bit
     )
 

@@ -96,7 +96,9 @@ def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
     sens = sensory.values[:, 0] | sensory.values[:, 1]
     motor_tag = motor.tagged[:, 0] | motor.tagged[:, 1]
     sens_tag = sensory.tagged[:, 0] | sensory.tagged[:, 1]
-    return (motor_def & motor_tag) | (~motor_def & sens & sens_tag) | (~motor_def & ~sens & motor_tag)
+    from_sensory = ~motor_def & sens
+    tags: U32 = (~from_sensory & motor_tag) | (from_sensory & sens_tag)
+    return tags
 
 
 def _sum(codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int16]:

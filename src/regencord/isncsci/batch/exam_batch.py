@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from regencord.isncsci.batch.codes import ANAL, decode, encode
+from regencord.isncsci.cells import Cell
 from regencord.isncsci.errors import InvalidExam, Problem
 from regencord.isncsci.exam import SIDES, Exam, SideExam
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level
@@ -108,20 +109,20 @@ class ExamBatch:
 
     def exam(self, i: int) -> Exam:
         """Exam ``i`` as a scalar :class:`Exam`."""
+
+        def cells(levels: tuple[Level, ...], codes: U8) -> MappingProxyType[Level, Cell]:
+            return MappingProxyType(
+                {lv: decode(int(c)) for lv, c in zip(levels, codes, strict=True)}
+            )
+
         sides = []
         for s in range(2):
             nkm = int(self.non_key_muscle[i, s])
             sides.append(
                 SideExam(
-                    motor=MappingProxyType(
-                        {m: decode(int(c)) for m, c in zip(MYOTOMES, self.motor[i, s], strict=True)}
-                    ),
-                    light_touch=MappingProxyType(
-                        {d: decode(int(c)) for d, c in zip(DERMATOMES, self.light_touch[i, s], strict=True)}
-                    ),
-                    pin_prick=MappingProxyType(
-                        {d: decode(int(c)) for d, c in zip(DERMATOMES, self.pin_prick[i, s], strict=True)}
-                    ),
+                    motor=cells(MYOTOMES, self.motor[i, s]),
+                    light_touch=cells(DERMATOMES, self.light_touch[i, s]),
+                    pin_prick=cells(DERMATOMES, self.pin_prick[i, s]),
                     lowest_non_key_muscle=None if nkm == NO_NON_KEY_MUSCLE else Level(nkm),
                 )
             )
@@ -144,4 +145,3 @@ class ExamBatch:
             non_key_muscle=self.non_key_muscle[rows],
             ids=tuple(self.ids[int(i)] for i in rows),
         )
-

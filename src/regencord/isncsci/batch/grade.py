@@ -1,4 +1,5 @@
-"""Vectorized completeness and AIS (scalar: ``steps.completeness``, ``steps.asia_impairment_scale``).
+"""Vectorized completeness and AIS (scalar: ``steps.completeness`` and
+``steps.asia_impairment_scale``).
 
 Completeness and AIS results are small masks: completeness bit 0 C, bit 1 I; AIS bit 0 A …
 bit 4 E; with a matching ``tagged`` mask.
@@ -143,8 +144,8 @@ def asia_impairment_scale(
         grade_t |= np.where(where & tagged, grade, 0).astype(np.uint8)
 
     int_bit = np.uint32(1 << INT_BIT)
-    levels = [sensory.values[:, 0], sensory.values[:, 1], motor_levels.values[:, 0], motor_levels.values[:, 1]]
-    tags = [sensory.tagged[:, 0], sensory.tagged[:, 1], motor_levels.tagged[:, 0], motor_levels.tagged[:, 1]]
+    levels = [m.values[:, s] for m in (sensory, motor_levels) for s in (0, 1)]
+    tags = [m.tagged[:, s] for m in (sensory, motor_levels) for s in (0, 1)]
     all_int = np.logical_and.reduce([(x & int_bit) != 0 for x in levels])
     any_int_tag = np.logical_or.reduce([(x & int_bit) != 0 for x in tags])
     add(E, all_int, any_int_tag)
@@ -155,8 +156,8 @@ def asia_impairment_scale(
     below = _function_below(motor, non_key_muscle, motor_levels)
     vac_no = ((vac_yes & (NO | NO_T)) != 0) & sensory_sparing & incomplete
     # B: motor complete.
-    for bit, tag in ((NO, False), (NO_T, True)):
-        add(B, vac_no & ((below & bit) != 0), incomplete_tag | tag)
+    add(B, vac_no & ((below & NO) != 0), incomplete_tag)
+    add(B, vac_no & ((below & NO_T) != 0), np.ones(n, np.bool_))
     # C or D: motor incomplete, through VAC or through function below the motor level.
     states_u, states_t = _count_states(motor)
     options: list[tuple[Bools, Bools, Bools]] = [

@@ -34,7 +34,9 @@ def _notation(values: int, tagged: int, order: list[tuple[int, str]]) -> str:
 _LEVEL_BITS = [(bit, _LEVEL_NAMES[bit]) for bit in _LEVEL_ORDER]
 
 
-def _notations(values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: list[tuple[int, str]]) -> Strings:
+def _notations(
+    values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: list[tuple[int, str]]
+) -> Strings:
     """Praxis notation for every element, formatting each distinct result once."""
     pairs = (values.astype(np.uint64) << np.uint64(32)) | tagged.astype(np.uint64)
     unique, inverse = np.unique(pairs.reshape(-1), return_inverse=True)

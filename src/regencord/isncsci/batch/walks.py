@@ -72,9 +72,7 @@ class _Acc:
         tagged = ((live & TAGGED_STATES) != 0).astype(np.uint32) << np.uint32(INT_BIT)
         stop_u, stop_t = self.stop_u | untagged, self.stop_t | tagged
         passed_u, passed_t = self.passed_u | untagged, self.passed_t | tagged
-        return WalkMasks(
-            LevelMasks(stop_u | stop_t, stop_t & ~stop_u), passed_t & ~passed_u
-        )
+        return WalkMasks(LevelMasks(stop_u | stop_t, stop_t & ~stop_u), passed_t & ~passed_u)
 
 
 def step_codes(checks: U8, tracked: U8 | None, needs_tracked: npt.NDArray[np.bool_]) -> U16:
@@ -85,8 +83,9 @@ def step_codes(checks: U8, tracked: U8 | None, needs_tracked: npt.NDArray[np.boo
     return code
 
 
-def run_walk(codes: U16, steps: range = range(STEPS), live: U8 | None = None,
-             acc: _Acc | None = None) -> tuple[U8, _Acc]:
+def run_walk(
+    codes: U16, steps: range = range(STEPS), live: U8 | None = None, acc: _Acc | None = None
+) -> tuple[U8, _Acc]:
     """Run the walk over ``steps`` (last axis of ``codes``); returns the live sets left."""
     table = flat_walk_table()
     shape = codes.shape[:-1]
@@ -114,7 +113,7 @@ _NEEDS_TRACKED = np.array([not is_myotome(Level(lv + 1)) for lv in range(STEPS)]
 def motor_checks(normal: U8, antigravity: U8) -> U8:
     """(…, 28) answer masks of the key-muscle questions at each step: the muscle at the
     level normal, the muscle below at least 3 (scalar: ``steps.checks.motor_checks``)."""
-    shape = normal.shape[:-1] + (STEPS,)
+    shape = (*normal.shape[:-1], STEPS)
     checks = np.full(shape, YES, np.uint8)
     for k, myotome in enumerate(MYOTOMES):
         level = int(myotome)
@@ -123,9 +122,7 @@ def motor_checks(normal: U8, antigravity: U8) -> U8:
     return checks
 
 
-def motor_levels(
-    checks: U8, dermatomes: U8, vac: U8
-) -> tuple[WalkMasks, LevelMasks]:
+def motor_levels(checks: U8, dermatomes: U8, vac: U8) -> tuple[WalkMasks, LevelMasks]:
     """Step 2 for (N, 2) sides: with VAC asked for INT, and without (for the NLI's tag)."""
     codes = step_codes(checks, dermatomes, _NEEDS_TRACKED)
     live, acc = run_walk(codes, range(STEPS - 1))

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from regencord.isncsci.batch.codes import ANY_OF, MOTOR_PRESENT, NO, NO_T, SENSORY_PRESENT, YES, YES_T
+from regencord.isncsci.batch.codes import (
+    ANY_OF,
+    MOTOR_PRESENT,
+    NO,
+    NO_T,
+    SENSORY_PRESENT,
+    YES,
+    YES_T,
+)
 from regencord.isncsci.batch.tables import UPWARD
 from regencord.isncsci.batch.walks import NA_BIT, LevelMasks
 from regencord.isncsci.levels import MYOTOMES, Level, is_myotome
@@ -17,13 +25,10 @@ U32 = npt.NDArray[np.uint32]
 _ONE = np.uint32(1)
 
 
-def _bit(level: int) -> np.uint32:
-    return np.uint32(1 << level)
-
-
 def _live_of(answers: U8) -> U8:
     """Live set (bit 0 untagged, bit 1 tagged) from the 'no' answers of a mask."""
-    return (((answers & NO) != 0) | (((answers & NO_T) != 0) << 1)).astype(np.uint8)
+    live: U8 = (((answers & NO) != 0) | (((answers & NO_T) != 0) << 1)).astype(np.uint8)
+    return live
 
 
 def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
@@ -38,7 +43,7 @@ def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
         level = np.uint32(index + 1)
         found_u |= ((out & 4) != 0).astype(np.uint32) << level
         found_t |= ((out & 8) != 0).astype(np.uint32) << level
-        live = out & 3
+        live = (out & 3).astype(np.uint8)
     found_u |= (live & 1).astype(np.uint32)
     found_t |= ((live & 2) != 0).astype(np.uint32)
     return LevelMasks(found_u | found_t, found_t & ~found_u)
@@ -82,7 +87,7 @@ def motor_zpp(
                 out = UPWARD[live, present[..., MYOTOMES.index(Level(level))]]
                 add_u |= ((out & 4) != 0).astype(np.uint32) << np.uint32(level)
                 add_t |= ((out & 8) != 0).astype(np.uint32) << np.uint32(level)
-                live = out & 3
+                live = (out & 3).astype(np.uint8)
         before[..., : int(Level.C5)] = live[..., None]
         walks.append((add_u, add_t, before))
     for v in range(int(Level.S3) + 1):
@@ -97,6 +102,10 @@ def motor_zpp(
         fallback_tag = ((passed_tagged >> np.uint32(v)) & _ONE) != 0
         fall_u = ((live & 1) != 0) & ~fallback_tag
         fall_t = ((live & 2) != 0) | (((live & 1) != 0) & fallback_tag)
-        out_u |= np.where(has, add_u | (fall_u.astype(np.uint32) << np.uint32(v)), 0).astype(np.uint32)
-        out_t |= np.where(has, add_t | (fall_t.astype(np.uint32) << np.uint32(v)), 0).astype(np.uint32)
+        out_u |= np.where(has, add_u | (fall_u.astype(np.uint32) << np.uint32(v)), 0).astype(
+            np.uint32
+        )
+        out_t |= np.where(has, add_t | (fall_t.astype(np.uint32) << np.uint32(v)), 0).astype(
+            np.uint32
+        )
     return LevelMasks(out_u | out_t, out_t & ~out_u)
