@@ -23,6 +23,7 @@ from regencord.isncsci.batch.codes import (
     YES,
     YES_T,
 )
+from regencord.isncsci.batch.clean import classify_clean, is_clean
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
 from regencord.isncsci.batch.result import BatchClassification, BatchTotals
@@ -40,7 +41,46 @@ U32 = npt.NDArray[np.uint32]
 
 
 def classify_batch(batch: ExamBatch) -> BatchClassification:
-    """Classify every exam of ``batch`` by the International Standards (2019)."""
+    """Classify every exam of ``batch`` by the International Standards (2019).
+
+    Exams with no NT cell, no tag and VAC/DAP known take the closed-form path
+    (:mod:`.clean`); the others the table-driven walks that follow every NT branch.
+    """
+    clean = is_clean(batch)
+    all_clean = bool(clean.all())
+    if all_clean:
+        fields = classify_clean(batch)
+    elif not clean.any():
+        fields = _classify_general(batch)
+    else:
+        rows = np.flatnonzero(clean)
+        other = np.flatnonzero(~clean)
+        fields = _merge(
+            len(batch),
+            (rows, classify_clean(batch.take(rows))),
+            (other, _classify_general(batch.take(other))),
+        )
+    return BatchClassification(ids=batch.ids, totals=_totals(batch, all_clean), **fields)  # type: ignore[arg-type]
+
+
+def _merge(n: int, *parts: tuple[npt.NDArray[np.intp], dict[str, object]]) -> dict[str, object]:
+    """Results of disjoint row subsets, put back in row order."""
+    merged: dict[str, object] = {}
+    for name, first in parts[0][1].items():
+        kind = type(first)
+        arrays = {}
+        for attr in ("values", "tagged"):
+            sample = getattr(first, attr)
+            out = np.zeros((n, *sample.shape[1:]), sample.dtype)
+            for rows, fields in parts:
+                out[rows] = getattr(fields[name], attr)
+            arrays[attr] = out
+        merged[name] = kind(**arrays)
+    return merged
+
+
+def _classify_general(batch: ExamBatch) -> dict[str, object]:
+    """All results through the walks (any exam)."""
     dermatomes = DERMATOME_INTACT[batch.light_touch, batch.pin_prick]
     checks = motor_checks(MOTOR_NORMAL[batch.motor], MOTOR_ANTIGRAVITY[batch.motor])
     sensory = sensory_levels(dermatomes)
@@ -74,17 +114,15 @@ def classify_batch(batch: ExamBatch) -> BatchClassification:
         (sparing_without_vac & (YES | YES_T)) != 0,
         (sparing_without_vac & (NO | NO_T)) != 0,
     )
-    return BatchClassification(
-        ids=batch.ids,
-        sensory=sensory,
-        motor=motor,
-        nli=nli,
-        completeness=complete,
-        ais=ais,
-        sensory_zpp=szpp,
-        motor_zpp=mzpp,
-        totals=_totals(batch),
-    )
+    return {
+        "sensory": sensory,
+        "motor": motor,
+        "nli": nli,
+        "completeness": complete,
+        "ais": ais,
+        "sensory_zpp": szpp,
+        "motor_zpp": mzpp,
+    }
 
 
 def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
@@ -101,22 +139,24 @@ def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
     return tags
 
 
-def _sum(codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int16]:
-    values = (codes & 7).astype(np.int16)
-    nt = (values == 6).any(axis=-1)
-    return np.where(nt, -1, values.sum(axis=-1)).astype(np.int16)
+def _sum(codes: npt.NDArray[np.uint8], clean: bool) -> npt.NDArray[np.int16]:
+    """Sums over the last axis; -1 (ND) where a cell is NT. Tags do not count."""
+    if clean:
+        return np.einsum("...k->...", codes, dtype=np.int16)
+    values = codes & np.uint8(7)
+    total = np.einsum("...k->...", values, dtype=np.int16)
+    nt = np.einsum("...k->...", (values == 6).view(np.uint8), dtype=np.int16) > 0
+    return np.where(nt, -1, total).astype(np.int16)
 
 
-_UPPER = [MYOTOMES.index(m) for m in UPPER_MYOTOMES]
-_LOWER = [MYOTOMES.index(m) for m in LOWER_MYOTOMES]
 
 
-def _totals(batch: ExamBatch) -> BatchTotals:
+def _totals(batch: ExamBatch, clean: bool) -> BatchTotals:
     return BatchTotals(
-        upper_extremity=_sum(batch.motor[..., _UPPER]),
-        lower_extremity=_sum(batch.motor[..., _LOWER]),
-        light_touch=_sum(batch.light_touch),
-        pin_prick=_sum(batch.pin_prick),
+        upper_extremity=_sum(batch.motor[..., : len(UPPER_MYOTOMES)], clean),
+        lower_extremity=_sum(batch.motor[..., len(UPPER_MYOTOMES) :], clean),
+        light_touch=_sum(batch.light_touch, clean),
+        pin_prick=_sum(batch.pin_prick, clean),
     )
 
 
