@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from regencord.isncsci.batch.exam_batch import ExamBatch
-from regencord.isncsci.batch.grade import A, B, C, COMPLETE, D, E, INCOMPLETE, SmallMasks
+from regencord.isncsci.batch.grade import COMPLETE, INCOMPLETE, A, B, C, D, E, SmallMasks
 from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, STEPS, LevelMasks
 from regencord.isncsci.levels import MYOTOMES, Level, is_myotome
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from regencord.isncsci.batch.clean import classify_clean, is_clean
 from regencord.isncsci.batch.codes import (
     ALL_OF,
     ANAL_YES,
@@ -23,7 +24,6 @@ from regencord.isncsci.batch.codes import (
     YES,
     YES_T,
 )
-from regencord.isncsci.batch.clean import classify_clean, is_clean
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
 from regencord.isncsci.batch.result import BatchClassification, BatchTotals
@@ -35,7 +35,7 @@ from regencord.isncsci.batch.walks import (
     sensory_levels,
 )
 from regencord.isncsci.batch.zpp import motor_zpp, sensory_zpp
-from regencord.isncsci.levels import LOWER_MYOTOMES, MYOTOMES, UPPER_MYOTOMES
+from regencord.isncsci.levels import UPPER_MYOTOMES
 
 U32 = npt.NDArray[np.uint32]
 
@@ -57,8 +57,8 @@ def classify_batch(batch: ExamBatch) -> BatchClassification:
         other = np.flatnonzero(~clean)
         fields = _merge(
             len(batch),
-            (rows, classify_clean(batch.take(rows))),
-            (other, _classify_general(batch.take(other))),
+            (rows, classify_clean(batch.take(rows, with_ids=False))),
+            (other, _classify_general(batch.take(other, with_ids=False))),
         )
     return BatchClassification(ids=batch.ids, totals=_totals(batch, all_clean), **fields)  # type: ignore[arg-type]
 
@@ -142,13 +142,12 @@ def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
 def _sum(codes: npt.NDArray[np.uint8], clean: bool) -> npt.NDArray[np.int16]:
     """Sums over the last axis; -1 (ND) where a cell is NT. Tags do not count."""
     if clean:
-        return np.einsum("...k->...", codes, dtype=np.int16)
+        sums: npt.NDArray[np.int16] = np.einsum("...k->...", codes, dtype=np.int16)
+        return sums
     values = codes & np.uint8(7)
     total = np.einsum("...k->...", values, dtype=np.int16)
     nt = np.einsum("...k->...", (values == 6).view(np.uint8), dtype=np.int16) > 0
     return np.where(nt, -1, total).astype(np.int16)
-
-
 
 
 def _totals(batch: ExamBatch, clean: bool) -> BatchTotals:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,9 @@ from regencord.isncsci.cells import Cell
 from regencord.isncsci.errors import InvalidExam, Problem
 from regencord.isncsci.exam import SIDES, Exam, SideExam
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -107,6 +110,24 @@ class ExamBatch:
             raise InvalidExam(problems)
         return cls.from_exams(valid)
 
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        start: int = 1,
+        extra_columns: Literal["error", "ignore"] = "error",
+    ) -> ExamBatch:
+        """Validate the exams of a pandas DataFrame with the CSV exam columns
+        (:data:`regencord.isncsci.io.EXAM_COLUMNS`, one exam a row), vectorized; raise one
+        :class:`InvalidExam` with the problems the CSV reader would report for the same
+        table (exams counted from ``start``). Columns that are not exam columns are
+        reported, or left out with ``extra_columns="ignore"``. Needs pandas; see
+        :mod:`regencord.isncsci.batch.frame`."""
+        from regencord.isncsci.batch.frame import exam_batch_from_frame
+
+        return exam_batch_from_frame(frame, start=start, extra_columns=extra_columns)
+
     def exam(self, i: int) -> Exam:
         """Exam ``i`` as a scalar :class:`Exam`."""
 
@@ -134,8 +155,9 @@ class ExamBatch:
             id=self.ids[i],
         )
 
-    def take(self, rows: npt.NDArray[np.intp]) -> ExamBatch:
-        """The exams at ``rows``."""
+    def take(self, rows: npt.NDArray[np.intp], *, with_ids: bool = True) -> ExamBatch:
+        """The exams at ``rows`` (ids left as None unless ``with_ids``)."""
+        ids = [self.ids[int(i)] for i in rows] if with_ids else [None] * len(rows)
         return ExamBatch(
             motor=self.motor[rows],
             light_touch=self.light_touch[rows],
@@ -143,5 +165,5 @@ class ExamBatch:
             vac=self.vac[rows],
             dap=self.dap[rows],
             non_key_muscle=self.non_key_muscle[rows],
-            ids=tuple(self.ids[int(i)] for i in rows),
+            ids=tuple(ids),
         )

@@ -7,6 +7,7 @@ bit 4 E; with a matching ``tagged`` mask.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,18 @@ def _first_myotome_below(level: int) -> int:
     return sum(1 for m in MYOTOMES if int(m) <= level)
 
 
+FIRST_BELOW = np.array([_first_myotome_below(v) for v in range(INT_BIT + 4)], np.intp)
+"""``FIRST_BELOW[v]``: index of the first key muscle caudal to segment v (v up to INT + 3)."""
+_SEGMENTS = int(Level.S3) + 1
+
+
+def single_bit(values: U32) -> tuple[Bools, npt.NDArray[np.intp]]:
+    """Whether each mask has exactly one bit, and the index of its lowest bit."""
+    single: Bools = np.bitwise_count(values) == 1
+    lowest = np.bitwise_count((values & (~values + _ONE)) - _ONE).astype(np.intp)
+    return single, lowest
+
+
 def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> U8:
     """Answers of 'motor function more than three levels below the motor level on either
     side?' over every possible motor level."""
@@ -70,55 +83,120 @@ def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> 
     suffix = np.full((*n_sides, len(MYOTOMES) + 1), NO, np.uint8)
     for k in range(len(MYOTOMES) - 1, -1, -1):
         suffix[..., k] = ANY_OF[suffix[..., k + 1], function[..., k]]
-    answers = np.zeros(n_sides, np.uint8)
     values = motor_levels.values
-    intact = ((values >> np.uint32(INT_BIT)) & _ONE) != 0
-    answers |= np.where(intact, NO, 0).astype(np.uint8)
-    for v in range(int(Level.S3) + 1):
-        has = ((values >> np.uint32(v)) & _ONE) != 0
-        if not has.any():
-            continue
-        below = suffix[..., _first_myotome_below(v + 3)]
-        nkm = np.where(non_key_muscle > v + 3, YES, NO).astype(np.uint8)
-        answers |= np.where(has, ANY_OF[below, nkm], 0).astype(np.uint8)
+    single, level = single_bit(values)
+    below = np.take_along_axis(suffix, FIRST_BELOW[level + 3][..., None], axis=-1)[..., 0]
+    nkm = np.where(non_key_muscle > level + 3, YES, NO).astype(np.uint8)
+    answers = np.where(level == INT_BIT, NO, ANY_OF[below, nkm]).astype(np.uint8)
+    multi = ~single
+    if multi.any():
+        answers = np.where(multi, 0, answers).astype(np.uint8)
+        intact = multi & (((values >> np.uint32(INT_BIT)) & _ONE) != 0)
+        answers |= np.where(intact, NO, 0).astype(np.uint8)
+        for v in range(_SEGMENTS):
+            has = multi & (((values >> np.uint32(v)) & _ONE) != 0)
+            if not has.any():
+                continue
+            below = suffix[..., FIRST_BELOW[v + 3]]
+            nkm = np.where(non_key_muscle > v + 3, YES, NO).astype(np.uint8)
+            answers |= np.where(has, ANY_OF[below, nkm], 0).astype(np.uint8)
     return ANY_OF[answers[:, 0], answers[:, 1]]
 
 
-def _count_states(motor: U8) -> tuple[U32, U32]:
-    """For each level v (axis 1, 0..28): bit sets of the counts of key muscles caudal to v
-    at grade 3 or more, reachable without (first) and only with (second) a tagged answer."""
-    grade = ANTIGRAVITY_FOR_GRADE[motor]
-    n = motor.shape[0]
-    untagged = np.ones(n, np.uint32)
-    tagged = np.zeros(n, np.uint32)
-    by_first = [(untagged, tagged)]
-    for k in range(len(MYOTOMES) - 1, -1, -1):
-        for side in range(2):
-            a = grade[:, side, k]
-            yes_u, yes_t = (a & YES) != 0, (a & YES_T) != 0
-            no_u, no_t = (a & NO) != 0, (a & NO_T) != 0
-            new_u = np.where(yes_u, untagged << _ONE, 0) | np.where(no_u, untagged, 0)
-            new_t = (
-                np.where(yes_u | yes_t, tagged << _ONE, 0)
-                | np.where(no_u | no_t, tagged, 0)
-                | np.where(yes_t, untagged << _ONE, 0)
-                | np.where(no_t, untagged, 0)
+_GROUP = np.array(
+    [sum(1 << v for v in range(_SEGMENTS) if FIRST_BELOW[v] == k) for k in range(11)], np.uint32
+)
+"""``_GROUP[k]``: the NLI bits whose key muscles below start at ``MYOTOMES[k]``."""
+
+
+def _packed_table(fn: Callable[[int], tuple[int, int, int, int, int]]) -> npt.NDArray[np.int32]:
+    return np.array([sum(x << (5 * i) for i, x in enumerate(fn(a))) for a in range(16)], np.int32)
+
+
+_COUNT_PARTS = _packed_table(
+    lambda a: (
+        int(not a & NO),  # least count without tags
+        int(bool(a & YES)),  # most count without tags
+        int(not a & (YES | NO)),  # muscles with no untagged answer
+        int(not a & (NO | NO_T)),  # least count
+        int(bool(a & (YES | YES_T))),  # most count
+    )
+)
+
+
+def _count_ranges(motor: U8) -> npt.NDArray[np.int32]:
+    """(N, 11) packed count ranges of key muscles at grade 3 or more among those from
+    ``MYOTOMES[k]`` down (both sides): five 5-bit fields, the least and most count using
+    untagged answers only, how many muscles have no untagged answer, and the least and
+    most count using any answers. Each count set is a whole range, since every muscle
+    adds 0 or 1 independently."""
+    parts = _COUNT_PARTS[ANTIGRAVITY_FOR_GRADE[motor]].sum(axis=1)  # (N, 10)
+    ranges = np.zeros((motor.shape[0], len(MYOTOMES) + 1), np.int32)
+    ranges[:, :-1] = np.cumsum(parts[:, ::-1], axis=1)[:, ::-1]
+    return ranges
+
+
+class _Option:
+    """One way motor incompleteness may hold: where, its tag, whether it rests on VAC."""
+
+    def __init__(self, where: Bools, tag: Bools, by_vac: Bools) -> None:
+        self.where, self.tag, self.by_vac = where, tag, by_vac
+        n = where.shape[0]
+        self.reach = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        self.tagged = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+
+    def visit(
+        self, has: Bools, nli_u: Bools, nli_t: Bools, grades: dict[int, tuple[Bools, Bools]]
+    ) -> None:
+        """Grades at NLIs whose muscles below start at one key muscle: ``grades`` holds for
+        C and D (reachable with untagged answers only, reachable at all); ``nli_u`` /
+        ``nli_t``: some such NLI is untagged / tagged."""
+        for grade, (untagged, reachable) in grades.items():
+            self.reach[grade] |= self.where & has & reachable
+            tagged_at = (nli_u & ~(untagged & ~self.tag)) | (
+                nli_t & ~(untagged & ~(self.tag | self.by_vac))
             )
-            untagged, tagged = new_u.astype(np.uint32), new_t.astype(np.uint32)
-        by_first.append((untagged, tagged))
-    by_first.reverse()  # by_first[k]: muscles from MYOTOMES[k] down
-    states_u = np.zeros((n, 29), np.uint32)
-    states_t = np.zeros((n, 29), np.uint32)
-    for v in range(29):
-        u, t = by_first[_first_myotome_below(v)]
-        states_u[:, v], states_t[:, v] = u, t
-    return states_u, states_t
+            self.tagged[grade] |= self.where & reachable & tagged_at
 
 
-def _at_least_half(v: int) -> np.uint32:
-    total = 2 * (len(MYOTOMES) - _first_myotome_below(v))
-    least = (total + 1) // 2
-    return np.uint32(((1 << (total + 1)) - 1) & ~((1 << least) - 1))
+def _grades_at(
+    ranges: npt.NDArray[np.int32], k: npt.NDArray[np.intp] | int
+) -> dict[int, tuple[Bools, Bools]]:
+    """C and D reachability for the key muscles from ``MYOTOMES[k]`` down."""
+    least_u, most_u, lacking = ranges & 31, (ranges >> 5) & 31, (ranges >> 10) & 31
+    least, most = (ranges >> 15) & 31, (ranges >> 20) & 31
+    half = len(MYOTOMES) - np.asarray(k)  # D: at least half of 2 * (10 - k) muscles
+    untagged_ok = lacking == 0
+    return {
+        D: (untagged_ok & (most_u >= half), most >= half),
+        C: (untagged_ok & (least_u < half), least < half),
+    }
+
+
+def _motor_incomplete_grades(options: list[_Option], nli: LevelMasks, motor: U8) -> None:
+    """C or D for each option and each possible NLI (scalar ``_motor_incomplete_grades``)."""
+    ranges = _count_ranges(motor)
+    values = nli.values & np.uint32((1 << _SEGMENTS) - 1)
+    tagged = nli.tagged & values
+    untagged = values & ~tagged
+    lowest = np.bitwise_count((values & (~values + _ONE)) - _ONE).astype(np.intp)
+    k = FIRST_BELOW[np.minimum(lowest, INT_BIT)]
+    one_group = (values & ~_GROUP[k]) == 0
+    has = one_group & (values != 0)
+    grades = _grades_at(np.take_along_axis(ranges, k[:, None], axis=1)[:, 0], k)
+    for option in options:
+        option.visit(has, has & (untagged != 0), has & (tagged != 0), grades)
+    several = ~one_group
+    if several.any():
+        for group in range(len(MYOTOMES) + 1):
+            in_group = several & ((values & _GROUP[group]) != 0)
+            if not in_group.any():
+                continue
+            nli_u = in_group & ((untagged & _GROUP[group]) != 0)
+            nli_t = in_group & ((tagged & _GROUP[group]) != 0)
+            grades = _grades_at(ranges[:, group], group)
+            for option in options:
+                option.visit(in_group, nli_u, nli_t, grades)
 
 
 def asia_impairment_scale(
@@ -159,31 +237,17 @@ def asia_impairment_scale(
     add(B, vac_no & ((below & NO) != 0), incomplete_tag)
     add(B, vac_no & ((below & NO_T) != 0), np.ones(n, np.bool_))
     # C or D: motor incomplete, through VAC or through function below the motor level.
-    states_u, states_t = _count_states(motor)
-    options: list[tuple[Bools, Bools, Bools]] = [
-        (incomplete & ((vac_yes & YES) != 0), incomplete_tag, vac_definite_yes),
-        (vac_no & ((below & YES) != 0), incomplete_tag, np.zeros(n, np.bool_)),
-        (vac_no & ((below & YES_T) != 0), np.ones(n, np.bool_), np.zeros(n, np.bool_)),
+    no = np.zeros(n, np.bool_)
+    options = [
+        _Option(incomplete & ((vac_yes & YES) != 0), incomplete_tag, vac_definite_yes),
+        _Option(vac_no & ((below & YES) != 0), incomplete_tag, no),
+        _Option(vac_no & ((below & YES_T) != 0), ~no, no),
     ]
-    for where, tag, by_vac in options:
-        if not where.any():
-            continue
-        reach = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
-        merged_tag = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
-        for v in range(int(Level.S3) + 1):
-            has = where & (((nli.values >> np.uint32(v)) & _ONE) != 0)
-            if not has.any():
-                continue
-            level_tag = tag | (by_vac & (((nli.tagged >> np.uint32(v)) & _ONE) != 0))
-            half = _at_least_half(v)
-            u, t = states_u[:, v], states_t[:, v]
-            for grade, counts in ((D, half), (C, ~half)):
-                reach_u = ((u & counts) != 0) & ~level_tag
-                reach_any = ((u | t) & counts) != 0
-                local_tagged = reach_any & ~reach_u
-                reach[grade] |= has & reach_any
-                merged_tag[grade] |= has & local_tagged
-        for grade in (C, D):
-            add(grade, reach[grade], merged_tag[grade])
+    options = [o for o in options if o.where.any()]
+    if options:
+        _motor_incomplete_grades(options, nli, motor)
+    for grade in (C, D):
+        for option in options:
+            add(grade, option.reach[grade], option.tagged[grade])
     tagged = grade_t & ~grade_u
     return SmallMasks((grade_u | grade_t).astype(np.uint8), tagged.astype(np.uint8))

@@ -34,26 +34,61 @@ def _notation(values: int, tagged: int, order: list[tuple[int, str]]) -> str:
 _LEVEL_BITS = [(bit, _LEVEL_NAMES[bit]) for bit in _LEVEL_ORDER]
 
 
+@dataclass(frozen=True)
+class EncodedColumn:
+    """A column of strings, dictionary-encoded: its distinct strings (possibly some unused)
+    and, for each element, the position of its string."""
+
+    categories: Strings
+    """(K,) strings."""
+    codes: npt.NDArray[np.intp]
+    """Positions in ``categories``, in the shape of the column."""
+
+    def strings(self) -> Strings:
+        """The column itself, as an object array of strings."""
+        result: Strings = self.categories[self.codes]
+        return result
+
+    def __getitem__(self, key: Any) -> EncodedColumn:
+        return EncodedColumn(self.categories, self.codes[key])
+
+
+_BIT_OF_POWER = np.zeros(37, np.intp)
+for _bit in range(32):
+    _BIT_OF_POWER[(1 << _bit) % 37] = _bit  # 2**k mod 37 differs for every k < 32
+
+
 def _notations(
     values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: list[tuple[int, str]]
-) -> Strings:
-    """Praxis notation for every element, formatting each distinct result once."""
-    pairs = (values.astype(np.uint64) << np.uint64(32)) | tagged.astype(np.uint64)
-    unique, inverse = np.unique(pairs.reshape(-1), return_inverse=True)
-    text = np.array(
-        [_notation(int(p) >> 32, int(p) & 0xFFFFFFFF, order) for p in unique], dtype=object
-    )
-    return text[inverse].reshape(values.shape)
+) -> EncodedColumn:
+    """Praxis notation for every element, formatting each distinct result once. A single
+    untagged value (the common case) is looked up by its bit; the other results are
+    made distinct with :func:`numpy.unique`."""
+    values, tagged = values.astype(np.uint32), tagged.astype(np.uint32)
+    single = (tagged == 0) & (values != 0) & ((values & (values - np.uint32(1))) == 0)
+    codes = _BIT_OF_POWER[values % np.uint32(37)]
+    categories = [_notation(1 << bit, 0, order) for bit in range(32)]
+    others = np.flatnonzero(~single.reshape(-1))
+    if others.size:
+        pairs = (values.reshape(-1)[others].astype(np.uint64) << np.uint64(32)) | tagged.reshape(
+            -1
+        )[others].astype(np.uint64)
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        codes.reshape(-1)[others] = len(categories) + inverse
+        categories += [_notation(int(p) >> 32, int(p) & 0xFFFFFFFF, order) for p in unique]
+    return EncodedColumn(np.array(categories, dtype=object), codes)
 
 
 def level_notation(masks: LevelMasks) -> Strings:
-    return _notations(masks.values, masks.tagged, _LEVEL_BITS)
+    return _notations(masks.values, masks.tagged, _LEVEL_BITS).strings()
 
 
-def _score_notation(scores: I16) -> Strings:
-    text = scores.astype(str).astype(object)
-    text[scores < 0] = "ND"
-    return text
+def _score_notation(scores: I16) -> EncodedColumn:
+    """Scores as text, ``ND`` for a negative score."""
+    top = int(scores.max(initial=-1))
+    categories = np.array(["ND", *(str(i) for i in range(top + 1))], dtype=object)
+    codes = np.where(scores < 0, 0, scores.astype(np.intp) + 1)
+    return EncodedColumn(categories, codes)
 
 
 def _add(a: I16, b: I16) -> I16:
@@ -97,16 +132,25 @@ class BatchClassification:
 
     def columns(self) -> dict[str, Strings]:
         """Every result as a column of Praxis-notation strings (the CSV result columns)."""
+        return {name: column.strings() for name, column in self.encoded_columns().items()}
+
+    def encoded_columns(self) -> dict[str, EncodedColumn]:
+        """:meth:`columns`, dictionary-encoded (for writers that format each distinct
+        value once)."""
         t = self.totals
-        sensory, motor = level_notation(self.sensory), level_notation(self.motor)
-        szpp, mzpp = level_notation(self.sensory_zpp), level_notation(self.motor_zpp)
-        score: Callable[[I16], Strings] = _score_notation
+
+        def level(masks: LevelMasks) -> EncodedColumn:
+            return _notations(masks.values, masks.tagged, _LEVEL_BITS)
+
+        sensory, motor = level(self.sensory), level(self.motor)
+        szpp, mzpp = level(self.sensory_zpp), level(self.motor_zpp)
+        score: Callable[[I16], EncodedColumn] = _score_notation
         return {
             "ais": _notations(self.ais.values, self.ais.tagged, _AIS),
             "injury_complete": _notations(
                 self.completeness.values, self.completeness.tagged, _COMPLETENESS
             ),
-            "nli": level_notation(self.nli),
+            "nli": level(self.nli),
             "right_sensory_level": sensory[:, 0],
             "left_sensory_level": sensory[:, 1],
             "right_motor_level": motor[:, 0],

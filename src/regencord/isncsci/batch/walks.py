@@ -15,11 +15,7 @@ import numpy.typing as npt
 
 from regencord.isncsci.batch.codes import ALL_OF, ANAL_YES, YES
 from regencord.isncsci.batch.tables import (
-    PASSED_T,
-    PASSED_U,
     START,
-    STOP_T,
-    STOP_U,
     flat_walk_table,
 )
 from regencord.isncsci.levels import MYOTOMES, RESULT_LEVELS, Level, is_myotome
@@ -32,6 +28,7 @@ INT_BIT = 29
 NA_BIT = 30
 STEPS = len(RESULT_LEVELS)
 """28 steps: from each of C1..S3 to the segment below."""
+_ONE = np.uint32(1)
 UNTAGGED_STATES = np.uint8(0b01010101)
 TAGGED_STATES = np.uint8(0b10101010)
 
@@ -59,13 +56,12 @@ class _Acc:
         self.passed_t = np.zeros(shape, np.uint32)
 
     def record(self, out: U16, bit: int) -> None:
-        for acc, flag in (
-            (self.stop_u, STOP_U),
-            (self.stop_t, STOP_T),
-            (self.passed_u, PASSED_U),
-            (self.passed_t, PASSED_T),
-        ):
-            acc |= ((out & flag) != 0).astype(np.uint32) << np.uint32(bit)
+        flags = (out >> np.uint16(8)).astype(np.uint32)
+        shift = np.uint32(bit)
+        self.stop_u |= (flags & _ONE) << shift
+        self.stop_t |= ((flags >> _ONE) & _ONE) << shift
+        self.passed_u |= ((flags >> np.uint32(2)) & _ONE) << shift
+        self.passed_t |= ((flags >> np.uint32(3)) & _ONE) << shift
 
     def finish(self, live: U8) -> WalkMasks:
         untagged = ((live & UNTAGGED_STATES) != 0).astype(np.uint32) << np.uint32(INT_BIT)
@@ -110,15 +106,16 @@ def sensory_levels(dermatomes: U8) -> LevelMasks:
 _NEEDS_TRACKED = np.array([not is_myotome(Level(lv + 1)) for lv in range(STEPS)])
 
 
+_M5_STEPS = np.array([int(m) for m in MYOTOMES])
+"""Step at which each key muscle must be normal: from its own segment to the next."""
+
+
 def motor_checks(normal: U8, antigravity: U8) -> U8:
     """(…, 28) answer masks of the key-muscle questions at each step: the muscle at the
     level normal, the muscle below at least 3 (scalar: ``steps.checks.motor_checks``)."""
-    shape = (*normal.shape[:-1], STEPS)
-    checks = np.full(shape, YES, np.uint8)
-    for k, myotome in enumerate(MYOTOMES):
-        level = int(myotome)
-        checks[..., level] = ALL_OF[checks[..., level], normal[..., k]]
-        checks[..., level - 1] = ALL_OF[checks[..., level - 1], antigravity[..., k]]
+    checks = np.full((*normal.shape[:-1], STEPS), YES, np.uint8)
+    checks[..., _M5_STEPS - 1] = antigravity
+    checks[..., _M5_STEPS] = ALL_OF[checks[..., _M5_STEPS], normal]
     return checks
 
 

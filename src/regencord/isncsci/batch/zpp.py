@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,9 +16,10 @@ from regencord.isncsci.batch.codes import (
     YES,
     YES_T,
 )
+from regencord.isncsci.batch.grade import single_bit
 from regencord.isncsci.batch.tables import UPWARD
-from regencord.isncsci.batch.walks import NA_BIT, LevelMasks
-from regencord.isncsci.levels import MYOTOMES, Level, is_myotome
+from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, LevelMasks
+from regencord.isncsci.levels import MYOTOMES, Level
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -49,7 +52,15 @@ def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
     return LevelMasks(found_u | found_t, found_t & ~found_u)
 
 
-_MOTOR_SEGMENTS = range(int(Level.S1), int(Level.C5) - 1, -1)
+_MOTOR_MYOTOMES = [(int(m), k) for k, m in reversed(list(enumerate(MYOTOMES)))]
+_LEVEL_BITS = np.uint32((1 << (int(Level.S3) + 1)) - 1)
+_ABOVE = np.array(
+    [(0xFFFFFFFF << (v + 1)) & int(_LEVEL_BITS) for v in range(INT_BIT + 1)], np.uint32
+)
+"""``_ABOVE[v]``: the level bits caudal to segment v."""
+_AT_OR_ABOVE = np.array(
+    [(0xFFFFFFFF << v) & int(_LEVEL_BITS) for v in range(INT_BIT + 1)], np.uint32
+)
 
 
 def motor_zpp(
@@ -61,51 +72,92 @@ def motor_zpp(
     incomplete_possible: npt.NDArray[np.bool_],
     complete_possible: npt.NDArray[np.bool_],
 ) -> LevelMasks:
-    """(N, 2) motor ZPPs: the most caudal motor function below each possible motor level."""
+    """(N, 2) motor ZPPs: the most caudal motor function below each possible motor level.
+
+    One upward search from S1 serves every motor level: a motor level v takes what the
+    search found caudal to v, else v itself with the branches still searching at v. The
+    non-key muscle (counted for motor levels more than three above it) is folded in after.
+    """
     present = MOTOR_PRESENT[motor]
     vac = np.broadcast_to(vac_yes[:, None], non_key_muscle.shape)
     na = ((vac & (YES | YES_T)) != 0) | ((motor_levels.values >> np.uint32(29)) & _ONE != 0)
     out_u = na.astype(np.uint32) << np.uint32(NA_BIT)
     out_t = np.zeros_like(out_u)
-    start = _live_of(vac)
-    counts_nkm = incomplete_possible[:, None] & (non_key_muscle >= 0)
-    walks = []
-    for with_nkm in (False, True):
-        live = start.copy()
-        add_u = np.zeros(live.shape, np.uint32)
-        add_t = np.zeros(live.shape, np.uint32)
-        before = np.zeros((*live.shape, int(Level.S3) + 1), np.uint8)
-        before[..., int(Level.S1) :] = live[..., None]
-        for level in _MOTOR_SEGMENTS:
-            before[..., level] = live
-            if with_nkm:
-                here = counts_nkm & (non_key_muscle == level)
-                add_u |= (here & ((live & 1) != 0)).astype(np.uint32) << np.uint32(level)
-                add_t |= (here & ((live & 2) != 0)).astype(np.uint32) << np.uint32(level)
-                live = np.where(here & ~complete_possible[:, None], 0, live).astype(np.uint8)
-            if is_myotome(Level(level)):
-                out = UPWARD[live, present[..., MYOTOMES.index(Level(level))]]
-                add_u |= ((out & 4) != 0).astype(np.uint32) << np.uint32(level)
-                add_t |= ((out & 8) != 0).astype(np.uint32) << np.uint32(level)
-                live = (out & 3).astype(np.uint8)
-        before[..., : int(Level.C5)] = live[..., None]
-        walks.append((add_u, add_t, before))
-    for v in range(int(Level.S3) + 1):
-        has = ((motor_levels.values >> np.uint32(v)) & _ONE) != 0
-        if not has.any():
-            continue
-        use_nkm = non_key_muscle > v + 3
-        above = np.uint32((0xFFFFFFFF << (v + 1)) & ((1 << 29) - 1))
-        add_u = np.where(use_nkm, walks[1][0], walks[0][0]) & above
-        add_t = np.where(use_nkm, walks[1][1], walks[0][1]) & above
-        live = np.where(use_nkm, walks[1][2][..., v], walks[0][2][..., v])
-        fallback_tag = ((passed_tagged >> np.uint32(v)) & _ONE) != 0
-        fall_u = ((live & 1) != 0) & ~fallback_tag
-        fall_t = ((live & 2) != 0) | (((live & 1) != 0) & fallback_tag)
-        out_u |= np.where(has, add_u | (fall_u.astype(np.uint32) << np.uint32(v)), 0).astype(
-            np.uint32
-        )
-        out_t |= np.where(has, add_t | (fall_t.astype(np.uint32) << np.uint32(v)), 0).astype(
-            np.uint32
-        )
+    live = _live_of(vac)
+    found_u = np.zeros(live.shape, np.uint32)
+    found_t = np.zeros(live.shape, np.uint32)
+    before = np.empty((*live.shape, int(Level.S3) + 1), np.uint8)
+    previous = int(Level.S3) + 1
+    for level, k in _MOTOR_MYOTOMES:  # S1 up to C5: live before each segment
+        before[..., level:previous] = live[..., None]
+        out = UPWARD[live, present[..., k]]
+        found_u |= ((out & 4) != 0).astype(np.uint32) << np.uint32(level)
+        found_t |= ((out & 8) != 0).astype(np.uint32) << np.uint32(level)
+        live = (out & 3).astype(np.uint8)
+        previous = level
+    before[..., :previous] = live[..., None]
+
+    nkm = non_key_muscle.astype(np.intp)
+    has_nkm = incomplete_possible[:, None] & (nkm >= 0)
+    nkm_at = np.where(has_nkm, nkm, 0)
+    live_at_nkm = np.take_along_axis(before, nkm_at[..., None], axis=-1)[..., 0]
+    nkm_bit = np.where(has_nkm, _ONE << nkm_at.astype(np.uint32), 0).astype(np.uint32)
+    keep_on = np.broadcast_to(complete_possible[:, None], nkm.shape)
+    # The search counting the non-key muscle: as without it caudal to the muscle, the
+    # muscle itself with the branches live there, and rostral only if complete is possible.
+    caudal = _ABOVE[nkm_at]
+    nkm_u = (found_u & caudal) | np.where((live_at_nkm & 1) != 0, nkm_bit, 0)
+    nkm_t = (found_t & caudal) | np.where((live_at_nkm & 2) != 0, nkm_bit, 0)
+    nkm_u |= np.where(keep_on, found_u & ~caudal, 0).astype(np.uint32)
+    nkm_t |= np.where(keep_on, found_t & ~caudal, 0).astype(np.uint32)
+
+    search = _Search(before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged)
+    levels = motor_levels.values & _LEVEL_BITS
+    single, lowest = single_bit(levels)
+    u, t = search.at(lowest)
+    out_u |= np.where(single, u, 0).astype(np.uint32)
+    out_t |= np.where(single, t, 0).astype(np.uint32)
+    multi = ~single & (levels != 0)
+    exams = np.flatnonzero(multi.any(axis=1))
+    if exams.size:
+        sub = search.subset(exams)
+        sub_levels, sub_multi = levels[exams], multi[exams]
+        sub_u = np.zeros(sub_levels.shape, np.uint32)
+        sub_t = np.zeros(sub_levels.shape, np.uint32)
+        for v in range(int(Level.S3) + 1):
+            rows = sub_multi & (((sub_levels >> np.uint32(v)) & _ONE) != 0)
+            if rows.any():
+                u, t = sub.at(np.full(rows.shape, v, np.intp))
+                sub_u |= np.where(rows, u, 0).astype(np.uint32)
+                sub_t |= np.where(rows, t, 0).astype(np.uint32)
+        out_u[exams] |= sub_u
+        out_t[exams] |= sub_t
     return LevelMasks(out_u | out_t, out_t & ~out_u)
+
+
+class _Search:
+    """The upward search's results, read for any motor level."""
+
+    def __init__(self, *arrays: npt.NDArray[Any]) -> None:
+        self.arrays = arrays
+
+    def subset(self, exams: npt.NDArray[np.intp]) -> _Search:
+        return _Search(*(a[exams] for a in self.arrays))
+
+    def at(self, v: npt.NDArray[np.intp]) -> tuple[U32, U32]:
+        """Motor ZPP for motor level ``v`` (per exam and side), untagged and tagged bits."""
+        before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged = self.arrays
+        use_nkm = has_nkm & (nkm > v + 3)
+        at = np.minimum(v, int(Level.S3))[..., None]
+        live = np.take_along_axis(before, at, axis=-1)[..., 0]
+        live = np.where(use_nkm & ~keep_on, 0, live)
+        above = _ABOVE[np.minimum(v, INT_BIT)]
+        add_u = np.where(use_nkm, nkm_u, found_u) & above
+        add_t = np.where(use_nkm, nkm_t, found_t) & above
+        level_tag = ((passed_tagged >> v.astype(np.uint32)) & _ONE) != 0
+        fall_u = ((live & 1) != 0) & ~level_tag
+        fall_t = ((live & 2) != 0) | (((live & 1) != 0) & level_tag)
+        bit = _ONE << v.astype(np.uint32)
+        u: U32 = (add_u | np.where(fall_u, bit, 0)).astype(np.uint32)
+        t: U32 = (add_t | np.where(fall_t, bit, 0)).astype(np.uint32)
+        return u, t
