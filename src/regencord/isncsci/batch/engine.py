@@ -40,12 +40,29 @@ from regencord.isncsci.levels import UPPER_MYOTOMES
 U32 = npt.NDArray[np.uint32]
 
 
+CHUNK = 1 << 17
+"""Exams classified together: bounds the working memory (about 1 KB per exam)."""
+
+
 def classify_batch(batch: ExamBatch) -> BatchClassification:
     """Classify every exam of ``batch`` by the International Standards (2019).
 
     Exams with no NT cell, no tag and VAC/DAP known take the closed-form path
     (:mod:`.clean`); the others the table-driven walks that follow every NT branch.
+    Large batches are worked through in chunks of :data:`CHUNK` exams.
     """
+    n = len(batch)
+    if n <= CHUNK:
+        return _classify_chunk(batch)
+    first = _classify_chunk(batch.slice(0, CHUNK))
+    result = first.allocate_like(n, batch.ids)
+    result.fill(0, first)
+    for start in range(CHUNK, n, CHUNK):
+        result.fill(start, _classify_chunk(batch.slice(start, start + CHUNK)))
+    return result
+
+
+def _classify_chunk(batch: ExamBatch) -> BatchClassification:
     clean = is_clean(batch)
     all_clean = bool(clean.all())
     if all_clean:

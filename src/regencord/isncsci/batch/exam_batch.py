@@ -155,6 +155,18 @@ class ExamBatch:
             id=self.ids[i],
         )
 
+    def slice(self, start: int, stop: int) -> ExamBatch:
+        """Exams ``start`` to ``stop`` (views of the same arrays)."""
+        return ExamBatch(
+            motor=self.motor[start:stop],
+            light_touch=self.light_touch[start:stop],
+            pin_prick=self.pin_prick[start:stop],
+            vac=self.vac[start:stop],
+            dap=self.dap[start:stop],
+            non_key_muscle=self.non_key_muscle[start:stop],
+            ids=self.ids[start:stop],
+        )
+
     def take(self, rows: npt.NDArray[np.intp], *, with_ids: bool = True) -> ExamBatch:
         """The exams at ``rows`` (ids left as None unless ``with_ids``)."""
         ids = [self.ids[int(i)] for i in rows] if with_ids else [None] * len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -129,6 +130,34 @@ class BatchClassification:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def _arrays(self) -> list[tuple[object, str]]:
+        owners: list[object] = [
+            self.sensory,
+            self.motor,
+            self.nli,
+            self.completeness,
+            self.ais,
+            self.sensory_zpp,
+            self.motor_zpp,
+        ]
+        pairs = [(o, a) for o in owners for a in ("values", "tagged")]
+        fields = ("upper_extremity", "lower_extremity", "light_touch", "pin_prick")
+        return pairs + [(self.totals, f) for f in fields]
+
+    def allocate_like(self, n: int, ids: tuple[str | None, ...]) -> BatchClassification:
+        """An empty result of ``n`` exams with the same array types as this one."""
+        out = copy.deepcopy(self)
+        out.ids = ids
+        for owner, attr in out._arrays():
+            sample = getattr(owner, attr)
+            setattr(owner, attr, np.zeros((n, *sample.shape[1:]), sample.dtype))
+        return out
+
+    def fill(self, start: int, part: BatchClassification) -> None:
+        """Copy ``part``'s results into exams ``start`` onward."""
+        for (owner, attr), (source, _) in zip(self._arrays(), part._arrays(), strict=True):
+            getattr(owner, attr)[start : start + len(part)] = getattr(source, attr)
 
     def columns(self) -> dict[str, Strings]:
         """Every result as a column of Praxis-notation strings (the CSV result columns)."""
