@@ -1,7 +1,13 @@
 """Benchmark of the ISNCSCI classification on synthetic exams.
 
     .venv/bin/python benchmarks/bench_classify.py [--n 2000] [--repeats 5] [--seed 1]
-        [--json results.json]
+        [--batch-n 1000000] [--json results.json]
+    .venv/bin/python benchmarks/bench_classify.py --memory 10000000
+
+The vectorized engine (``classify_batch``) is timed on ``--batch-n`` exams whose arrays are
+already built: ``--batch-distinct`` generated exams repeated to that size (building the
+arrays is not timed). ``--memory N`` instead classifies N exams once and reports the
+process's peak resident memory (run it on its own: the peak is per process).
 
 For each data set (see ``DATASETS``) the exams are generated and validated first (not
 timed); then every engine (see ``ENGINES``) runs over them ``--repeats`` times. A per-exam
@@ -28,7 +34,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 from regencord.isncsci import ENGINE_VERSION, Exam, classify
+from regencord.isncsci.batch import ExamBatch, classify_batch
 from regencord.isncsci.synthetic import generate_exams
 
 
@@ -170,6 +179,49 @@ def run(n: int, repeats: int, seed: int) -> list[Row]:
     return rows
 
 
+def tiled_batch(dataset: DataSet, n: int, distinct: int, seed: int) -> ExamBatch:
+    """``n`` exams: ``distinct`` generated ones repeated (arrays built here, not timed)."""
+    raw = generate_exams(
+        min(n, distinct),
+        seed=seed,
+        nt_rate=dataset.nt_rate,
+        tag_rate=dataset.tag_rate,
+        non_key_rate=dataset.non_key_rate,
+    )
+    batch = ExamBatch.from_praxis(raw)
+    rows = np.resize(np.arange(len(batch)), n)
+    return batch.take(rows, with_ids=False)
+
+
+def run_batch(n: int, distinct: int, repeats: int, seed: int) -> list[Row]:
+    rows: list[Row] = []
+    for ds in DATASETS:
+        batch = tiled_batch(ds, n, distinct, seed)
+        classify_batch(batch.slice(0, 1000))  # warm up, not timed
+        totals = time_whole([batch], lambda items: classify_batch(items[0]), repeats)
+        mean = statistics.median(totals) / n
+        rows.append(
+            Row(ds.name, "classify_batch (arrays built)", n, mean * 1e6, mean * 1e6, 1 / mean, False)
+        )
+    return rows
+
+
+def peak_memory(n: int, distinct: int, seed: int) -> str:
+    """Classify ``n`` exams (3% NT + 2% tags) once; the process's peak RSS before and after."""
+    import resource
+
+    batch = tiled_batch(DATASETS[-1], n, distinct, seed)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    result = classify_batch(batch)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (
+        f"classified {len(result):,} exams in {seconds:.1f} s; peak RSS {after:,.0f} MiB "
+        f"(exam arrays built: {before:,.0f} MiB)"
+    )
+
+
 def format_rows(rows: Sequence[Row]) -> str:
     header = ("data set", "timed", "exams", "median µs", "p95 µs", "exams/s")
     lines = [
@@ -200,10 +252,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument(
+        "--batch-n", type=int, default=1_000_000, help="exams for classify_batch (0: skip)"
+    )
+    parser.add_argument(
+        "--batch-distinct", type=int, default=20_000, help="distinct exams in that batch"
+    )
+    parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory for N exams")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeats < 1:
         parser.error("--n and --repeats must be at least 1")
+    if args.memory:
+        print(peak_memory(args.memory, args.batch_distinct, args.seed))
+        return 0
     rows = run(args.n, args.repeats, args.seed)
+    if args.batch_n > 0:
+        rows += run_batch(args.batch_n, args.batch_distinct, args.repeats, args.seed)
     print(
         f"{ENGINE_VERSION}; Python {platform.python_version()} on {platform.machine()}; "
         f"n={args.n}, repeats={args.repeats}, seed={args.seed}"
@@ -216,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "n": args.n,
             "repeats": args.repeats,
             "seed": args.seed,
+            "batch_n": args.batch_n,
             "rows": [asdict(r) for r in rows],
         }
         with open(args.json, "w", encoding="utf-8") as f:
