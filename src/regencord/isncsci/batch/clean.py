@@ -16,7 +16,7 @@ import numpy.typing as npt
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import COMPLETE, INCOMPLETE, A, B, C, D, E, SmallMasks
 from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, STEPS, LevelMasks
-from regencord.isncsci.levels import MYOTOMES, Level, is_myotome
+from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level, is_myotome
 
 U8 = npt.NDArray[np.uint8]
 I16 = npt.NDArray[np.int16]
@@ -34,9 +34,10 @@ _FIRST_MYOTOME_BELOW = np.array(
 def is_clean(batch: ExamBatch) -> Bools:
     """Exams with no NT, no tag and VAC and DAP Yes or No."""
     n = len(batch)
-    sensory = np.maximum(batch.light_touch, batch.pin_prick).reshape(n, -1).max(axis=1, initial=0)
-    motor = batch.motor.reshape(n, -1).max(axis=1, initial=0)
-    clean: Bools = (np.maximum(sensory, motor) < 6) & (np.maximum(batch.vac, batch.dap) < 2)
+    sensory = np.maximum(batch.light_touch, batch.pin_prick).reshape(n, 2 * len(DERMATOMES))
+    motor = batch.motor.reshape(n, 2 * len(MYOTOMES))
+    highest = np.maximum(sensory.max(axis=1, initial=0), motor.max(axis=1, initial=0))
+    clean: Bools = (highest < 6) & (np.maximum(batch.vac, batch.dap) < 2)
     return clean
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -109,6 +110,33 @@ class ExamBatch:
         if problems:
             raise InvalidExam(problems)
         return cls.from_exams(valid)
+
+    @classmethod
+    def from_csv(cls, path: str | PathLike[str]) -> ExamBatch:
+        """Every exam of an exam CSV file (the format of :mod:`regencord.isncsci.io`) as one
+        batch, read and validated in bulk; one :class:`InvalidExam` with the problems the
+        scalar CSV reader reports for the same file. To stream a large file a batch at a
+        time, see :func:`regencord.isncsci.batch.csv_io.iter_csv_batches`."""
+        from regencord.isncsci.batch.csv_io import read_csv_batch
+
+        return read_csv_batch(path)
+
+    @classmethod
+    def concat(cls, batches: Sequence[ExamBatch]) -> ExamBatch:
+        """The exams of ``batches``, one after the other, as one batch."""
+        if len(batches) == 1:
+            return batches[0]
+        if not batches:
+            return cls.empty()
+        return cls(
+            motor=np.concatenate([b.motor for b in batches]),
+            light_touch=np.concatenate([b.light_touch for b in batches]),
+            pin_prick=np.concatenate([b.pin_prick for b in batches]),
+            vac=np.concatenate([b.vac for b in batches]),
+            dap=np.concatenate([b.dap for b in batches]),
+            non_key_muscle=np.concatenate([b.non_key_muscle for b in batches]),
+            ids=tuple(i for b in batches for i in b.ids),
+        )
 
     @classmethod
     def from_frame(
