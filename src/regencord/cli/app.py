@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from regencord import __version__
-from regencord.cli.commands import classify
+from regencord.cli.commands import classify, init, trial
 
 app = typer.Typer(
     pretty_exceptions_show_locals=False,
@@ -22,6 +22,9 @@ app = typer.Typer(
 )
 
 app.command("classify")(classify.classify)
+app.command("init")(init.init)
+app.add_typer(trial.app, name="trial")
+app.add_typer(trial.sites, name="site")
 
 
 def _print_version(value: bool) -> None:

@@ -1,0 +1,50 @@
+"""What a use case raises when it cannot do what was asked. Nothing is written then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """Base of the errors a use case reports to its caller (CLI: exit status 2)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One bad value: which record, which field, what value, why."""
+
+    record: str
+    field: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field}: {self.value!r} {self.message}"
+
+
+class InvalidInput(ServiceError):
+    """Input that breaks a rule of the trial; carries every problem found."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def invalid(record: str, field: str, value: object, message: str) -> InvalidInput:
+    return InvalidInput([FieldProblem(record, field, value, message)])
+
+
+class NotFound(ServiceError):
+    """A referenced record does not exist (or was deleted)."""
+
+
+class Conflict(ServiceError):
+    """A save against a stale version: someone changed the record meanwhile."""
+
+
+class Locked(ServiceError):
+    """The record is locked; unlock it (with a reason) to change it."""
+
+
+class ReasonNeeded(ServiceError):
+    """A saved value may only be changed with a reason."""

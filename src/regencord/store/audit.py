@@ -1,0 +1,124 @@
+"""Writing the audit trail: every insert, update and soft deletion of a clinical record.
+
+A session's ``info["user"]`` and ``info["reason"]`` say who changed what and why. A value
+changed after it was first saved needs a reason; the change is refused without one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, cast
+
+from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from regencord.store.models.audit import AuditEntry
+from regencord.store.models.base import Record, utcnow
+
+_IGNORED = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+class ReasonRequired(ValueError):
+    """A saved value was changed without a reason."""
+
+    def __init__(self, table: str, record_id: int, fields: list[str]) -> None:
+        self.table, self.record_id, self.fields = table, record_id, fields
+        super().__init__(
+            f"{table} {record_id}: changing {', '.join(fields)} needs a reason (--reason)"
+        )
+
+
+def text_of(value: object) -> str | None:
+    """How a value is written into the audit trail."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | int | float | bool | str):
+        return str(value)
+    return repr(value)
+
+
+def _changes(record: Record) -> list[tuple[str, Any, Any]]:
+    state = inspect(record)
+    out = []
+    for attr in state.mapper.column_attrs:
+        if attr.key in _IGNORED:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if text_of(old) != text_of(new):
+                out.append((attr.key, old, new))
+    return out
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    pending: list[tuple[str, Record, list[tuple[str, Any, Any]]]] = session.info.setdefault(
+        "audit_pending", []
+    )
+    reason = session.info.get("reason")
+    for obj in session.dirty:
+        if not isinstance(obj, Record) or not session.is_modified(obj):
+            continue
+        changes = _changes(obj)
+        if not changes:
+            continue
+        deleting = any(field == "deleted_at" and new is not None for field, _, new in changes)
+        if not reason:
+            raise ReasonRequired(obj.__tablename__, obj.id, [c[0] for c in changes])
+        pending.append(("delete" if deleting else "update", obj, changes))
+    for obj in session.new:
+        if isinstance(obj, Record):
+            pending.append(("insert", obj, []))
+    for obj in session.deleted:
+        if isinstance(obj, Record):
+            raise ValueError(
+                f"{obj.__tablename__} {obj.id}: clinical records are never deleted; "
+                "soft-delete them with a reason"
+            )
+
+
+@event.listens_for(Session, "after_flush")
+def _write(session: Session, _flush: UOWTransaction) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    user = session.info.get("user") or "unknown"
+    reason = session.info.get("reason")
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for action, obj, changes in pending:
+        base = {
+            "at": now,
+            "user_name": user,
+            "action": action,
+            "table_name": obj.__tablename__,
+            "record_id": obj.id,
+            "reason": reason if action != "insert" else session.info.get("insert_reason"),
+        }
+        if action == "insert":
+            state = inspect(obj)
+            for attr in state.mapper.column_attrs:
+                if attr.key in _IGNORED:
+                    continue
+                value = getattr(obj, attr.key)
+                if value is not None:
+                    new = text_of(value)
+                    rows.append(base | {"field": attr.key, "old_value": None, "new_value": new})
+        else:
+            for field, old, new in changes:
+                values = {"field": field, "old_value": text_of(old), "new_value": text_of(new)}
+                rows.append(base | values)
+    if rows:
+        session.connection().execute(insert(cast(Table, AuditEntry.__table__)), rows)
+
+
+def install() -> None:
+    """The listeners are installed on import; this function makes the dependency explicit."""

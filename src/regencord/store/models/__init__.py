@@ -1,0 +1,10 @@
+"""The trial's records, one module per part of the trial.
+
+Importing this package registers every table on :data:`Base.metadata`.
+"""
+
+from regencord.store.models.audit import AuditEntry
+from regencord.store.models.base import Base, Record
+from regencord.store.models.trial import Anchor, ScheduledVisit, Site, Trial
+
+__all__ = ["Anchor", "AuditEntry", "Base", "Record", "ScheduledVisit", "Site", "Trial"]

@@ -1,0 +1,5 @@
+"""Shared fixtures."""
+
+from tests.conftest_db import db
+
+__all__ = ["db"]
