@@ -15,6 +15,7 @@ docs/adjudications.md (entries T1-T7).
 from __future__ import annotations
 
 from functools import cache
+from itertools import product
 from typing import NamedTuple
 
 from regencord.isncsci.cells import AnalFunction, Cell, Tag
@@ -77,16 +78,23 @@ def _soft_normal(cell: Cell) -> bool:
     return cell.score is None and cell.tag is Tag.NORMAL
 
 
-@cache
-def sensory_present(cell: Cell) -> Judgements:
-    """Is any sensation present (> 0)? A tagged 0 or NT may hide function (adjudication T4)."""
+def _present(cell: Cell, hidden: Judgements) -> Judgements:
+    """Is the score above 0? ``**`` counts as present (tagged when the score is 0); a ``*`` 0
+    answers ``hidden``; NT may be either."""
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score == 0 else YES
     if cell.score is None:
         return EITHER
     if cell.score > 0:
         return YES
-    return EITHER_TAGGED if cell.tag is Tag.NOT_NORMAL else NO
+    return hidden if cell.tag is Tag.NOT_NORMAL else NO
+
+
+@cache
+def sensory_present(cell: Cell) -> Judgements:
+    """Is any sensation present (> 0)? A ``*`` 0 may hide sensation; both answers rest on
+    the tag (adjudication T4)."""
+    return _present(cell, EITHER_TAGGED)
 
 
 @cache
@@ -108,26 +116,16 @@ def motor_antigravity(cell: Cell) -> Judgements:
     if cell.tag is Tag.NORMAL:
         return YES_TAGGED if cell.score is not None and cell.score < 3 else YES
     if cell.score is None:
-        return (
-            (Judgement(True, True), Judgement(False, False))
-            if cell.tag is Tag.NOT_NORMAL
-            else EITHER
-        )
+        return HIDDEN_YES if cell.tag is Tag.NOT_NORMAL else EITHER
     if cell.score >= 3:
         return YES
-    return (Judgement(True, True), Judgement(False, False)) if cell.tag is Tag.NOT_NORMAL else NO
+    return HIDDEN_YES if cell.tag is Tag.NOT_NORMAL else NO
 
 
 @cache
 def motor_present(cell: Cell) -> Judgements:
-    """Is any motor function present (> 0)? A ``*`` 0 or NT may hide function (adjudication T6)."""
-    if cell.tag is Tag.NORMAL:
-        return YES_TAGGED if cell.score == 0 else YES
-    if cell.score is None:
-        return EITHER
-    if cell.score > 0:
-        return YES
-    return HIDDEN_YES if cell.tag is Tag.NOT_NORMAL else NO
+    """Is any motor function present (> 0)? A ``*`` 0 may hide function (adjudication T6)."""
+    return _present(cell, HIDDEN_YES)
 
 
 @cache
@@ -153,6 +151,19 @@ def antigravity_for_grade(cell: Cell) -> Judgements:
 
 
 @cache
+def any_of(*questions: Judgements) -> frozenset[Judgement]:
+    """Answers of 'is any of these present?': yes (tagged only if every 'yes' relied on is
+    tagged), or no (tagged if any 'no' is)."""
+    out: set[Judgement] = set()
+    for combo in product(*questions):
+        present = [j for j in combo if j.answer]
+        if present:
+            out.add(Judgement(True, all(j.tagged for j in present)))
+        else:
+            out.add(Judgement(False, any(j.tagged for j in combo)))
+    return frozenset(out)
+
+
 def anal_yes(value: AnalFunction) -> Judgements:
     """Is VAC or DAP present? NT could be either."""
     if value is AnalFunction.NT:

@@ -21,6 +21,7 @@ from regencord.isncsci.judgements import (
     Judgements,
     anal_yes,
     antigravity_for_grade,
+    any_of,
     dermatome_intact,
     motor_antigravity,
     motor_function_for_grade,
@@ -106,23 +107,24 @@ for _lt, _pp in product(SENSORY_CODES, SENSORY_CODES):
     DERMATOME_INTACT[_lt, _pp] = mask_of(dermatome_intact(decode(_lt), decode(_pp)))
 
 
-def _combine(a: int, b: int, *, all_of: bool) -> int:
-    """Answers of 'all of' (or 'any of') two questions with answer sets ``a`` and ``b``.
-
-    All of: yes when both are yes (tagged if either relied-on answer is); no when either is
-    no (tagged only if every 'no' is). Any of is the dual.
-    """
+def _all_of(a: int, b: int) -> int:
+    """Answers of 'both?' for answer sets ``a`` and ``b``, as the scalar walk combines a
+    step's checks: yes when both are (tagged if either relied-on answer is); no when either
+    is not (tagged only if every failing answer is)."""
     out = 0
     for x, y in product(judgements_of(a), judgements_of(b)):
-        decisive = [j for j in (x, y) if j.answer != all_of]
-        if decisive:
-            out |= mask_of({Judgement(not all_of, all(j.tagged for j in decisive))})
+        failing = [j for j in (x, y) if not j.answer]
+        if failing:
+            out |= mask_of({Judgement(False, all(j.tagged for j in failing))})
         else:
-            out |= mask_of({Judgement(all_of, x.tagged or y.tagged)})
+            out |= mask_of({Judgement(True, x.tagged or y.tagged)})
     return out
 
 
-ALL_OF = np.array([[_combine(a, b, all_of=True) for b in range(16)] for a in range(16)], np.uint8)
+ALL_OF = np.array([[_all_of(a, b) for b in range(16)] for a in range(16)], np.uint8)
 """``ALL_OF[a, b]``: the answers of 'both'; a single question's mask is its own aggregate."""
-ANY_OF = np.array([[_combine(a, b, all_of=False) for b in range(16)] for a in range(16)], np.uint8)
+ANY_OF = np.array(
+    [[mask_of(any_of(judgements_of(a), judgements_of(b))) for b in range(16)] for a in range(16)],
+    np.uint8,
+)
 """``ANY_OF[a, b]``: the answers of 'either'."""

@@ -16,13 +16,13 @@ International Standards (2019), step 5:
 from __future__ import annotations
 
 from enum import Enum
-from itertools import product
 
 from regencord.isncsci.exam import SIDES, Exam
 from regencord.isncsci.judgements import (
     Judgement,
     anal_yes,
     antigravity_for_grade,
+    any_of,
     motor_function_for_grade,
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
@@ -41,18 +41,6 @@ class AIS(Enum):
         return self.value
 
 
-def _any_present(judgements: list[tuple[Judgement, ...]]) -> set[Judgement]:
-    """Possible answers to 'is any of these functions present?'."""
-    out: set[Judgement] = set()
-    for combo in product(*judgements) if judgements else [()]:
-        present = [j for j in combo if j.answer]
-        if present:
-            out.add(Judgement(True, all(j.tagged for j in present)))
-        else:
-            out.add(Judgement(False, any(j.tagged for j in combo)))
-    return out
-
-
 def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) -> set[Judgement]:
     """Possible answers to 'is there motor function more than three levels below the motor
     level on either side?' (key muscles and the lowest non-key muscle)."""
@@ -68,16 +56,10 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
             nkm = s.lowest_non_key_muscle
             if nkm is not None and nkm > ml + 3:
                 cells.append((Judgement(True, False),))
-            answers.update(_any_present(cells))
+            answers.update(any_of(*cells))
         per_side.append(answers)
-    out: set[Judgement] = set()
-    for right, left in product(*per_side):
-        present = [j for j in (right, left) if j.answer]
-        if present:
-            out.add(Judgement(True, all(j.tagged for j in present)))
-        else:
-            out.add(Judgement(False, right.tagged or left.tagged))
-    return out
+    right, left = per_side
+    return set(any_of(tuple(right), tuple(left)))
 
 
 def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, bool]]]:

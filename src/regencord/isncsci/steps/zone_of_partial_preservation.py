@@ -14,21 +14,10 @@ from itertools import product
 
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import SideExam
-from regencord.isncsci.judgements import Judgement, anal_yes, motor_present, sensory_present
+from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, OutcomeBuilder
 from regencord.isncsci.walk import WalkResult
-
-
-def _either_present(a: tuple[Judgement, ...], b: tuple[Judgement, ...]) -> set[Judgement]:
-    out: set[Judgement] = set()
-    for x, y in product(a, b):
-        if x.answer or y.answer:
-            present = [j for j in (x, y) if j.answer]
-            out.add(Judgement(True, all(j.tagged for j in present)))
-        else:
-            out.add(Judgement(False, x.tagged or y.tagged))
-    return out
 
 
 def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
@@ -37,7 +26,7 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
     live: set[bool] = set()
     for dap_j, s45 in product(
         anal_yes(dap),
-        _either_present(
+        any_of(
             sensory_present(side.light_touch[Level.S4_5]),
             sensory_present(side.pin_prick[Level.S4_5]),
         ),
@@ -49,7 +38,7 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
     for level in reversed(list(Level)[1 : Level.S3 + 1]):
         if not live:
             break
-        found = _either_present(
+        found = any_of(
             sensory_present(side.light_touch[level]), sensory_present(side.pin_prick[level])
         )
         going_on: set[bool] = set()
