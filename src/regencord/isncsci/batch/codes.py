@@ -9,7 +9,7 @@ bit 2 = no, bit 3 = no (tagged).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import product
 
 import numpy as np
@@ -51,7 +51,7 @@ def decode(code: int) -> Cell:
     return Cell(None if value == NT_VALUE else value, tag)
 
 
-def mask_of(judgements: Judgements | set[Judgement]) -> int:
+def mask_of(judgements: Iterable[Judgement]) -> int:
     mask = 0
     for j in judgements:
         mask |= (YES_T if j.tagged else YES) if j.answer else (NO_T if j.tagged else NO)
