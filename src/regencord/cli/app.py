@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from regencord import __version__
-from regencord.cli.commands import classify, init, trial
+from regencord.cli.commands import (
+    classify,
+    exam,
+    init,
+    lot,
+    measure,
+    participant,
+    safety,
+    transplant,
+    trial,
+    visit,
+)
 
 app = typer.Typer(
     pretty_exceptions_show_locals=False,
@@ -25,6 +36,16 @@ app.command("classify")(classify.classify)
 app.command("init")(init.init)
 app.add_typer(trial.app, name="trial")
 app.add_typer(trial.sites, name="site")
+app.add_typer(participant.app, name="participant")
+app.add_typer(lot.app, name="lot")
+app.add_typer(transplant.app, name="transplant")
+app.add_typer(visit.app, name="visit")
+app.add_typer(exam.app, name="exam")
+app.add_typer(measure.app, name="measure")
+app.add_typer(safety.ae, name="ae")
+app.add_typer(safety.imaging, name="imaging")
+app.add_typer(safety.rehab, name="rehab")
+app.command("reclassify")(exam.reclassify)
 
 
 def _print_version(value: bool) -> None:

@@ -19,6 +19,8 @@ class FieldProblem:
     message: str
 
     def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.record}: {self.field}: {self.message}"
         return f"{self.record}: {self.field}: {self.value!r} {self.message}"
 
 

@@ -174,6 +174,7 @@ def set_schedule(
     with unit_of_work(db, user=user, reason=reason) as session:
         trial = find_trial(session, trial_code)
         existing = {v.name: v for v in trial.schedule if not v.deleted}
+        removed = {v.name: v for v in trial.schedule if v.deleted}
         if existing and not reason:
             raise ReasonNeeded(f"trial {trial_code} has a schedule; changing it needs a reason")
         for order, visit in enumerate(value.visits):
@@ -186,6 +187,9 @@ def set_schedule(
                 "exam_required": visit.exam,
             }
             current = existing.pop(visit.name, None)
+            if current is None and visit.name in removed:
+                current = removed[visit.name]  # a visit removed earlier comes back
+                current.deleted_at, current.deleted_reason = None, None
             if current is None:
                 session.add(ScheduledVisit(trial=trial, name=visit.name, **fields))
             else:

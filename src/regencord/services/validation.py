@@ -22,7 +22,9 @@ def validated(model: type[M], data: Mapping[str, Any] | M, record: str) -> M:
         problems = []
         for e in error.errors():
             field = ".".join(str(p) for p in e["loc"]) or "(record)"
-            problems.append(FieldProblem(record, field, e.get("input"), _message(e)))
+            # A missing field or a whole-record rule has no single value to show.
+            value = None if e["type"] == "missing" or not e["loc"] else e.get("input")
+            problems.append(FieldProblem(record, field, value, _message(e)))
         raise InvalidInput(problems) from None
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import ColumnElement, Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from regencord.store.models.audit import AuditEntry
@@ -43,7 +43,16 @@ def text_of(value: object) -> str | None:
     return repr(value)
 
 
-def _changes(record: Record) -> list[tuple[str, Any, Any]]:
+def _saved_value(session: Session, record: Record, column: ColumnElement[Any]) -> Any:
+    """The value of ``column`` as saved in the database (not yet updated: before flush)."""
+    state = inspect(record)
+    key = state.identity
+    assert key is not None
+    match = [pk == value for pk, value in zip(state.mapper.primary_key, key, strict=True)]
+    return session.connection().execute(select(column).where(*match)).scalar_one_or_none()
+
+
+def _changes(session: Session, record: Record) -> list[tuple[str, Any, Any]]:
     state = inspect(record)
     out = []
     for attr in state.mapper.column_attrs:
@@ -51,7 +60,14 @@ def _changes(record: Record) -> list[tuple[str, Any, Any]]:
             continue
         history = state.attrs[attr.key].history
         if history.has_changes():
-            old = history.deleted[0] if history.deleted else None
+            if history.deleted:
+                old = history.deleted[0]
+            elif state.key is not None:
+                # Set while not loaded (expired, e.g. after a savepoint rollback): SQLAlchemy
+                # kept no old value, so read the saved one.
+                old = _saved_value(session, record, attr.columns[0])
+            else:
+                old = None
             new = history.added[0] if history.added else None
             if text_of(old) != text_of(new):
                 out.append((attr.key, old, new))
@@ -60,14 +76,15 @@ def _changes(record: Record) -> list[tuple[str, Any, Any]]:
 
 @event.listens_for(Session, "before_flush")
 def _collect(session: Session, _flush: UOWTransaction, _instances: object) -> None:
-    pending: list[tuple[str, Record, list[tuple[str, Any, Any]]]] = session.info.setdefault(
-        "audit_pending", []
-    )
+    # A fresh list each flush: a flush that failed (and was rolled back, e.g. to a
+    # savepoint) must not leave its rows to be written by the next one.
+    pending: list[tuple[str, Record, list[tuple[str, Any, Any]]]] = []
+    session.info["audit_pending"] = pending
     reason = session.info.get("reason")
     for obj in session.dirty:
         if not isinstance(obj, Record) or not session.is_modified(obj):
             continue
-        changes = _changes(obj)
+        changes = _changes(session, obj)
         if not changes:
             continue
         deleting = any(field == "deleted_at" and new is not None for field, _, new in changes)

@@ -5,24 +5,54 @@ Importing this package registers every table on :data:`Base.metadata`.
 
 from regencord.store.models.audit import AuditEntry
 from regencord.store.models.base import Base, Record
+from regencord.store.models.exam import ExamRecord
+from regencord.store.models.measures import FunctionalMeasure, MeasureKind
 from regencord.store.models.participant import (
     EligibilityAnswer,
     Participant,
     ParticipantStatus,
     Sex,
 )
+from regencord.store.models.procedure import ImmunosuppressionCourse, Transplant
+from regencord.store.models.product import CellLine, Lot, LotDecision, QcResult, ReleaseDecision
+from regencord.store.models.safety import (
+    AdverseEvent,
+    AeOutcome,
+    ImagingFinding,
+    Modality,
+    RehabSession,
+    Relatedness,
+)
 from regencord.store.models.trial import Anchor, ScheduledVisit, Site, Trial
+from regencord.store.models.visit import Visit
 
 __all__ = [
+    "AdverseEvent",
+    "AeOutcome",
     "Anchor",
     "AuditEntry",
     "Base",
+    "CellLine",
     "EligibilityAnswer",
+    "ExamRecord",
+    "FunctionalMeasure",
+    "ImagingFinding",
+    "ImmunosuppressionCourse",
+    "Lot",
+    "LotDecision",
+    "MeasureKind",
+    "Modality",
     "Participant",
     "ParticipantStatus",
+    "QcResult",
     "Record",
+    "RehabSession",
+    "Relatedness",
+    "ReleaseDecision",
     "ScheduledVisit",
     "Sex",
     "Site",
+    "Transplant",
     "Trial",
+    "Visit",
 ]

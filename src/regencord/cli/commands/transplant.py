@@ -1,0 +1,138 @@
+"""``regencord transplant …``: the transplant, the immunosuppression around it, and the
+chain of identity from cell line to participant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
+from regencord.services import transplants
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Record a transplant and its immunosuppression; trace the chain of identity.",
+)
+immunosuppression = typer.Typer(
+    no_args_is_help=True, help="Immunosuppression courses given around a transplant."
+)
+app.add_typer(immunosuppression, name="immunosuppression")
+
+TrialOption = Annotated[str, typer.Option(help="Trial code.")]
+ParticipantOption = Annotated[str, typer.Option(help="Participant study id.")]
+
+
+@app.command("add")
+def add(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    lot: Annotated[str, typer.Option(help="Lot id of the transplanted cells.")],
+    date: Annotated[str, typer.Option("--date", metavar="DATE", help="Transplant date.")],
+    dose: Annotated[str, typer.Option(metavar="CELLS", help="Number of cells, e.g. 2000000.")],
+    volume: Annotated[str, typer.Option(metavar="µL", help="Injected volume in µL.")],
+    sites: Annotated[str, typer.Option(help="Injection sites, comma-separated: 'C4, C5'.")],
+    surgeon: Annotated[str, typer.Option(help="Operating surgeon.")],
+    deviation: Annotated[
+        str | None,
+        typer.Option(help="Protocol deviation note (required outside the transplant window)."),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a transplant: the participant must be enrolled, the lot released and not
+    expired; outside the trial's transplant window only with --deviation."""
+    data = {
+        "lot": lot,
+        "transplant_date": date,
+        "dose_cells": dose,
+        "volume_ul": volume,
+        "injection_sites": sites,
+        "surgeon": surgeon,
+        "protocol_deviation": deviation,
+    }
+    t = run(
+        db,
+        lambda d: transplants.record_transplant(
+            d, user=user_of(user), trial_code=trial, study_id=participant, data=data
+        ),
+    )
+    note = "; protocol deviation recorded" if t.protocol_deviation else ""
+    say(
+        f"participant {t.study_id} of trial {t.trial}: transplant with lot {t.lot_id} on "
+        f"{t.transplant_date.isoformat()} (day {t.days_after_injury} after injury) recorded; "
+        f"status {t.participant_status}{note}"
+    )
+
+
+@app.command("show")
+def show(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
+    """Show a participant's transplant and immunosuppression."""
+    t = run(db, lambda d: transplants.show_transplant(d, trial_code=trial, study_id=participant))
+    for line in t.lines():
+        say(line)
+
+
+@app.command("chain")
+def chain(
+    trial: Annotated[str | None, typer.Option(help="Trial code (with --participant).")] = None,
+    participant: Annotated[str | None, typer.Option(help="Participant study id.")] = None,
+    lot: Annotated[str | None, typer.Option(help="Lot id (instead of a participant).")] = None,
+    db: DbOption = None,
+) -> None:
+    """The chain of identity: cell line → lot (QC, release) → transplanted participant(s)."""
+    c = run(
+        db,
+        lambda d: transplants.chain_of_identity(
+            d, trial_code=trial, study_id=participant, lot_id=lot
+        ),
+    )
+    say(str(c))
+
+
+@immunosuppression.command("add")
+def immunosuppression_add(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    regimen: Annotated[str, typer.Option(help="Drug or regimen, e.g. 'tacrolimus'.")],
+    start: Annotated[str, typer.Option(metavar="DATE", help="First day.")],
+    stop: Annotated[str | None, typer.Option(metavar="DATE", help="Last day.")] = None,
+    note: Annotated[str | None, typer.Option(help="Note.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record an immunosuppression course (open while --stop is not given)."""
+    data = {"regimen": regimen, "start_on": start, "stop_on": stop, "note": note}
+    course = run(
+        db,
+        lambda d: transplants.add_immunosuppression(
+            d, user=user_of(user), trial_code=trial, study_id=participant, data=data
+        ),
+    )
+    say(f"participant {participant} of trial {trial}: immunosuppression {course} recorded")
+
+
+@immunosuppression.command("stop")
+def immunosuppression_stop(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    course: Annotated[int, typer.Option(help="Course number (see 'transplant show').")],
+    stop: Annotated[str, typer.Option(metavar="DATE", help="Last day.")],
+    db: DbOption = None,
+    user: UserOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Record the last day of an ongoing course (changing a recorded one needs --reason)."""
+    shown = run(
+        db,
+        lambda d: transplants.stop_immunosuppression(
+            d,
+            user=user_of(user),
+            trial_code=trial,
+            study_id=participant,
+            course_id=course,
+            stop_on=stop,
+            reason=reason,
+        ),
+    )
+    say(f"participant {participant} of trial {trial}: immunosuppression {shown}")

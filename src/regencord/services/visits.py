@@ -1,0 +1,344 @@
+"""Use cases: record a visit of the schedule as done or missed, see each visit's window
+status, and lock a visit (with its exams and measures) against changes.
+
+A visit's window runs from ``target - window_before`` to ``target + window_after`` days,
+where ``target`` is ``target_day`` days after its anchor: the injury date, or the
+participant's transplant date (unknown until the transplant is recorded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from regencord.services import followup
+from regencord.services.errors import ReasonNeeded, invalid
+from regencord.services.followup import (
+    TRANSPLANT_VISIT,
+    anchor_date,
+    date_problems,
+    ensure_unlocked,
+    find_participant,
+    find_scheduled,
+    find_visit,
+    followup_unit,
+    parse_date,
+    raise_problems,
+    visit_label,
+)
+from regencord.services.unit import check_version
+from regencord.store.db import Database
+from regencord.store.models import (
+    Anchor,
+    AuditEntry,
+    ExamRecord,
+    FunctionalMeasure,
+    Participant,
+    ScheduledVisit,
+    Visit,
+)
+from regencord.store.models.base import utcnow
+
+LOCK_REASON = "visit locked"
+
+
+class WindowStatus(Enum):
+    IN_WINDOW = "in window"
+    EARLY = "early"
+    """Done before its window opened."""
+    LATE = "late"
+    """Done after its window closed."""
+    MISSED = "missed"
+    PENDING = "pending"
+    """Not done yet; its window has not closed (or its anchor date is not known yet)."""
+    OVERDUE = "overdue"
+    """Not done and its window has closed."""
+    UNKNOWN = "anchor unknown"
+    """Done, but the anchor date (transplant) is not recorded, so the window is unknown."""
+
+
+@dataclass(frozen=True)
+class Window:
+    target: date
+    opens: date
+    closes: date
+
+
+def window_of(scheduled: ScheduledVisit, anchor: date | None) -> Window | None:
+    if anchor is None:
+        return None
+    target = anchor + timedelta(days=scheduled.target_day)
+    return Window(
+        target=target,
+        opens=target - timedelta(days=scheduled.window_before),
+        closes=target + timedelta(days=scheduled.window_after),
+    )
+
+
+def window_status(
+    window: Window | None, actual: date | None, missed: bool, on: date
+) -> WindowStatus:
+    """Where a visit stands against its window, as of the day ``on``."""
+    if missed:
+        return WindowStatus.MISSED
+    if actual is None:
+        if window is not None and on > window.closes:
+            return WindowStatus.OVERDUE
+        return WindowStatus.PENDING
+    if window is None:
+        return WindowStatus.UNKNOWN
+    if actual < window.opens:
+        return WindowStatus.EARLY
+    if actual > window.closes:
+        return WindowStatus.LATE
+    return WindowStatus.IN_WINDOW
+
+
+@dataclass(frozen=True)
+class VisitStatus:
+    """One scheduled visit of a participant, done or not, against its window."""
+
+    trial: str
+    participant: str
+    visit: str
+    anchor: Anchor
+    target_day: int
+    window_before: int
+    window_after: int
+    anchor_date: date | None
+    window: Window | None
+    status: WindowStatus
+    recorded: bool
+    actual_date: date | None
+    by_transplant: bool
+    """The visit of the transplant itself, dated by the recorded transplant."""
+    days_from_target: int | None
+    missed: bool
+    missed_reason: str | None
+    locked: bool
+    locked_by: str | None
+    locked_at: datetime | None
+    exams: int
+    measures: int
+    version: int | None
+    """The visit record's version (``None`` when not recorded)."""
+
+
+def _status(
+    session: Session,
+    participant: Participant,
+    scheduled: ScheduledVisit,
+    visit: Visit | None,
+    anchors: dict[Anchor, date | None] | None = None,
+) -> VisitStatus:
+    if anchors is not None and scheduled.anchor in anchors:
+        anchor = anchors[scheduled.anchor]
+    else:
+        anchor = anchor_date(session, participant, scheduled.anchor)
+    window = window_of(scheduled, anchor)
+    actual = visit.actual_date if visit is not None else None
+    by_transplant = False
+    if visit is None and scheduled.name == TRANSPLANT_VISIT:
+        if anchors is not None and Anchor.TRANSPLANT in anchors:
+            actual = anchors[Anchor.TRANSPLANT]
+        else:
+            actual = anchor_date(session, participant, Anchor.TRANSPLANT)
+        by_transplant = actual is not None
+    missed = visit.missed if visit is not None else False
+    exams = measures = 0
+    if visit is not None and visit.id is not None:
+        exams = _count(session, ExamRecord, visit.id)
+        measures = _count(session, FunctionalMeasure, visit.id)
+    return VisitStatus(
+        trial=participant.trial.code,
+        participant=participant.study_id,
+        visit=scheduled.name,
+        anchor=scheduled.anchor,
+        target_day=scheduled.target_day,
+        window_before=scheduled.window_before,
+        window_after=scheduled.window_after,
+        anchor_date=anchor,
+        window=window,
+        status=window_status(window, actual, missed, followup.today()),
+        recorded=visit is not None,
+        actual_date=actual,
+        by_transplant=by_transplant,
+        days_from_target=(actual - window.target).days if actual and window else None,
+        missed=missed,
+        missed_reason=visit.missed_reason if visit is not None else None,
+        locked=visit.locked if visit is not None else False,
+        locked_by=visit.locked_by if visit is not None else None,
+        locked_at=visit.locked_at if visit is not None else None,
+        exams=exams,
+        measures=measures,
+        version=visit.version if visit is not None else None,
+    )
+
+
+def _count(
+    session: Session, model: type[ExamRecord] | type[FunctionalMeasure], visit_id: int
+) -> int:
+    query = select(func.count()).where(model.visit_id == visit_id, model.deleted_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def record_visit(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    actual_date: date | str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> VisitStatus:
+    """Record that a scheduled visit took place on ``actual_date``. Changing a recorded
+    visit (its date, or a visit marked missed) needs a reason."""
+    with followup_unit(db, user=user, reason=reason) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        when = parse_date(label, "actual_date", actual_date)
+        raise_problems(date_problems(label, "actual_date", when, participant))
+        record = find_visit(session, participant, scheduled)
+        if record is None:
+            record = Visit(participant=participant, scheduled=scheduled, actual_date=when)
+            session.add(record)
+        else:
+            ensure_unlocked(record, label)
+            check_version(label, record.version, expected_version)
+            if not reason and (record.missed or record.actual_date != when):
+                was = "marked missed" if record.missed else f"recorded on {record.actual_date}"
+                raise ReasonNeeded(f"{label} was {was}; changing it needs a reason (--reason)")
+            record.actual_date, record.missed, record.missed_reason = when, False, None
+        session.flush()
+        return _status(session, participant, scheduled, record)
+
+
+def mark_missed(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    missed_reason: str,
+    expected_version: int | None = None,
+) -> VisitStatus:
+    """Record that a scheduled visit did not take place, and why (the reason also explains
+    the change when the visit was recorded as done before)."""
+    missed_reason = (missed_reason or "").strip()
+    with followup_unit(db, user=user, reason=missed_reason or None) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        if not missed_reason:
+            raise invalid(label, "missed_reason", missed_reason, "is required (--reason)")
+        if len(missed_reason) > 500:
+            raise invalid(label, "missed_reason", missed_reason[:40] + "…", "is too long (500)")
+        record = find_visit(session, participant, scheduled)
+        if record is None:
+            record = Visit(
+                participant=participant,
+                scheduled=scheduled,
+                missed=True,
+                missed_reason=missed_reason,
+            )
+            session.add(record)
+        else:
+            ensure_unlocked(record, label)
+            check_version(label, record.version, expected_version)
+            exams = _count(session, ExamRecord, record.id)
+            measures = _count(session, FunctionalMeasure, record.id)
+            if exams or measures:
+                raise invalid(
+                    label,
+                    "missed",
+                    True,
+                    f"cannot be set: the visit has {exams} exam(s) and {measures} measure(s); "
+                    "delete them first",
+                )
+            record.actual_date, record.missed, record.missed_reason = None, True, missed_reason
+        session.flush()
+        return _status(session, participant, scheduled, record)
+
+
+def lock_visit(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    reason: str | None = None,
+) -> VisitStatus:
+    """Lock a recorded visit, and with it its exams and measures, recording who locked it.
+
+    Any user may lock for now; the user is stored with the lock.
+    """
+    why = reason or LOCK_REASON
+    with followup_unit(db, user=user, reason=why) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        record = find_visit(session, participant, scheduled)
+        if record is None:
+            raise invalid(label, "locked", True, "cannot be set: the visit is not recorded yet")
+        if record.locked:
+            ensure_unlocked(record, label)
+        record.locked, record.locked_by, record.locked_at = True, user, utcnow()
+        session.flush()
+        session.add(_lock_entry("lock", user, record, why))
+        return _status(session, participant, scheduled, record)
+
+
+def unlock_visit(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    reason: str | None,
+) -> VisitStatus:
+    """Unlock a locked visit so that it, its exams and measures can be changed again."""
+    reason = (reason or "").strip() or None
+    with followup_unit(db, user=user, reason=reason) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        record = find_visit(session, participant, scheduled)
+        if record is None or not record.locked:
+            raise invalid(label, "locked", False, "is not locked")
+        if reason is None:
+            raise ReasonNeeded(f"{label}: unlocking needs a reason (--reason)")
+        record.locked, record.locked_by, record.locked_at = False, None, None
+        session.flush()
+        session.add(_lock_entry("unlock", user, record, reason))
+        return _status(session, participant, scheduled, record)
+
+
+def _lock_entry(action: str, user: str, visit: Visit, reason: str) -> AuditEntry:
+    """The audit row naming the lock event itself (the changed fields get their own)."""
+    return AuditEntry(
+        user=user, action=action, table=Visit.__tablename__, record_id=visit.id, reason=reason
+    )
+
+
+def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitStatus]:
+    """Every visit of the schedule for one participant, in schedule order, with its status."""
+    with followup_unit(db, user="(read)") as session:
+        participant = find_participant(session, trial_code, study_id)
+        anchors = {a: anchor_date(session, participant, a) for a in Anchor}
+        out = []
+        for scheduled in participant.trial.schedule:
+            if scheduled.deleted:
+                continue
+            record = find_visit(session, participant, scheduled)
+            out.append(_status(session, participant, scheduled, record, anchors))
+        return out
