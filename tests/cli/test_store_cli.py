@@ -355,8 +355,8 @@ def test_eligibility_refuses(trial_cli: Cli) -> None:
 def test_status_enrolled(trial_cli: Cli) -> None:
     add(trial_cli)
     assert trial_cli.refused("participant", "status", "P-001", "enrolled", "--trial", T) == [
-        "participant P-001: consent_date: None is required to enrol (--consent-date)",
-        "participant P-001: eligibility: None has no answered criteria; record the checklist first",
+        "participant P-001: consent_date: is required to enrol (--consent-date)",
+        "participant P-001: eligibility: has no answered criteria; record the checklist first",
     ]
     yes(trial_cli, "AIS A")
     out = trial_cli.ok(

@@ -13,13 +13,17 @@ import typer
 
 from regencord import __version__
 from regencord.cli.commands import (
+    audit,
     classify,
     exam,
     init,
     lot,
     measure,
     participant,
+    quality,
     safety,
+    timeline,
+    transfer,
     transplant,
     trial,
     visit,
@@ -46,6 +50,13 @@ app.add_typer(safety.ae, name="ae")
 app.add_typer(safety.imaging, name="imaging")
 app.add_typer(safety.rehab, name="rehab")
 app.command("reclassify")(exam.reclassify)
+app.add_typer(quality.check, name="check")
+app.command("queries")(quality.queries)
+app.add_typer(quality.query, name="query")
+app.add_typer(audit.app, name="audit")
+participant.app.command("timeline")(timeline.timeline)
+app.command("export")(transfer.export)
+app.command("import")(transfer.import_)
 
 
 def _print_version(value: bool) -> None:

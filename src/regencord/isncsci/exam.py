@@ -99,6 +99,26 @@ class Exam:
         return out
 
 
+# Problem messages of invalid values, shared with the vectorized CSV reader
+# (:mod:`regencord.isncsci.batch.csv_io`) so that both word them identically.
+
+
+def invalid_cell_message(raw: object, hint: str) -> str:
+    """Why ``raw`` is not a cell value; ``hint`` is :data:`MOTOR_HINT` or
+    :data:`SENSORY_HINT`."""
+    return f"{raw!r} is not {hint}"
+
+
+def invalid_anal_message(raw: object) -> str:
+    """Why ``raw`` is not a VAC or DAP value."""
+    return f"{raw!r} is not Yes, No or NT"
+
+
+def invalid_non_key_muscle_message(raw: object) -> str:
+    """Why ``raw`` is not a lowest non-key muscle."""
+    return f"{raw!r} is not a level from C5 to S1"
+
+
 def _parse_exam(d: object, index: int | None, problems: list[Problem]) -> Exam | None:
     if not isinstance(d, Mapping):
         problems.append(
@@ -124,7 +144,7 @@ def _parse_exam(d: object, index: int | None, problems: list[Problem]) -> Exam |
             continue
         value = AnalFunction.parse(d[key])
         if value is None:
-            problems.append(Problem(label, key, f"{d[key]!r} is not Yes, No or NT"))
+            problems.append(Problem(label, key, invalid_anal_message(d[key])))
         anal[key] = value
     right, left = sides[Side.RIGHT], sides[Side.LEFT]
     vac, dap = anal.get("voluntaryAnalContraction"), anal.get("deepAnalPressure")
@@ -154,14 +174,10 @@ def _parse_side(raw: object, name: str, label: str, problems: list[Problem]) -> 
     nkm: Level | None = None
     raw_nkm = raw.get(NKM_KEY)
     if raw_nkm is not None and raw_nkm != "":
-        nkm = _parse_nkm(raw_nkm)
+        nkm = parse_non_key_muscle(raw_nkm)
         if nkm is None:
             problems.append(
-                Problem(
-                    label,
-                    f"{name}.{NKM_KEY}",
-                    f"{raw_nkm!r} is not a level from C5 to S1",
-                )
+                Problem(label, f"{name}.{NKM_KEY}", invalid_non_key_muscle_message(raw_nkm))
             )
             ok = False
     if not ok:
@@ -174,7 +190,8 @@ def _parse_side(raw: object, name: str, label: str, problems: list[Problem]) -> 
     )
 
 
-def _parse_nkm(raw: object) -> Level | None:
+def parse_non_key_muscle(raw: object) -> Level | None:
+    """The level a lowest non-key muscle value names (C5 to S1), or ``None``."""
     if not isinstance(raw, str):
         return None
     try:
@@ -212,7 +229,7 @@ def _parse_grid(
             continue
         cell = parse_cell(raw[name], kind)
         if cell is None:
-            problems.append(Problem(label, f"{path}.{name}", f"{raw[name]!r} is not {hint}"))
+            problems.append(Problem(label, f"{path}.{name}", invalid_cell_message(raw[name], hint)))
             ok = False
             continue
         cells[level] = cell

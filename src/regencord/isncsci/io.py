@@ -12,6 +12,9 @@ empty non-key muscle means none. Each CSV row becomes a Praxis exam, so both for
 Reading never stops at the first problem: :class:`ExamSource` yields valid exams while the
 input has no problem so far, then raises one :class:`InvalidExam` with every problem of the
 whole input (exams counted from 1). CSV rows are streamed; a JSON file is parsed whole.
+:mod:`regencord.isncsci.batch.csv_io` reads the same CSV format in bulk (into
+:class:`~regencord.isncsci.batch.ExamBatch`), sharing this module's header layout, row
+splitting and messages, so that both readers report the same problems in the same words.
 
 Results are written as a JSON array of :meth:`Classification.to_praxis` objects, or as CSV
 with ``exam_id`` and :data:`RESULT_COLUMNS`, whose values are taken from the same Praxis
@@ -26,12 +29,13 @@ import json
 import os
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from types import MappingProxyType
+from typing import Any, BinaryIO, NamedTuple, TextIO, TypeVar
 
 from regencord.isncsci.classification import Classification, classify
 from regencord.isncsci.errors import InvalidExam, Problem, exam_label
@@ -119,6 +123,13 @@ def _column_fields() -> dict[str, tuple[str, ...]]:
 _FIELD_OF_COLUMN: dict[str, tuple[str, ...]] = _column_fields()
 _COLUMN_OF_FIELD: dict[str, str] = {".".join(f): c for c, f in _FIELD_OF_COLUMN.items()}
 
+COLUMN_OF_FIELD: Mapping[str, str] = MappingProxyType(_COLUMN_OF_FIELD)
+"""The CSV column of each field of the Praxis exam shape, by dotted path
+(``"right.motor.C5"`` → ``"right_motor_C5"``, ``"voluntaryAnalContraction"`` → ``"vac"``)."""
+
+EMPTY_VALUE = "empty"
+"""The problem message of an empty CSV value that the exam requires."""
+
 EXAM_COLUMNS: tuple[str, ...] = tuple(_FIELD_OF_COLUMN)
 """The columns of an exam CSV file, in the order :func:`write_exams` writes them."""
 
@@ -200,6 +211,11 @@ class ExamSource:
             raise InvalidExam(problems)
         return max(rows - 1, 0)  # the header
 
+    def json_items(self) -> list[object]:
+        """The items of a JSON file (an object is one item), unvalidated; raises
+        :class:`InvalidExam` when the file cannot be read or parsed."""
+        return self._load_json()
+
     def __iter__(self) -> Iterator[Exam]:
         problems: list[Problem] = []
         if self.format is FileFormat.JSON:
@@ -269,41 +285,61 @@ class ExamSource:
     # CSV --------------------------------------------------------------------------------
 
     def _csv_rows(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-        """(line number, values) of each non-blank row, the header first; read problems
-        are appended to ``problems`` and end the rows."""
-        try:
-            f = self.path.open("rb")
-        except OSError as e:
-            problems.append(Problem(self.name, "cannot read", _os_reason(e)))
-            return
-        with f:
-            lines = _Utf8Lines(f)
-            reader = csv.reader(lines)
-            try:
-                for row in reader:
-                    if any(value.strip() for value in row):
-                        yield reader.line_num, row
-            except _NotUtf8 as e:
-                problems.append(
-                    Problem(self.name, "not UTF-8 text", f"byte 0x{e.byte:02x} on line {e.line}")
-                )
-            except csv.Error as e:
-                problems.append(Problem(self.name, "not valid CSV", f"line {reader.line_num}: {e}"))
-            except OSError as e:
-                problems.append(Problem(self.name, "cannot read", _os_reason(e)))
+        for record in csv_records(self.path, self.name, problems):
+            yield record.line, record.values
 
     def _csv_exams(self, problems: list[Problem]) -> Iterator[Exam]:
         rows = self._csv_rows(problems)
         first = next(rows, None)
         if first is None:
             if not problems:
-                problems.append(Problem(self.name, "not valid CSV", "no header row"))
+                problems.append(no_header_problem(self.name))
             return
         layout = _CsvLayout.from_header(first[1], problems)
         for index, (line, row) in enumerate(rows, 1):
             exam = layout.exam(row, index, line, problems)
             if exam is not None and not problems:
                 yield exam
+
+
+class CsvRecord(NamedTuple):
+    """One non-blank row of a CSV file."""
+
+    line: int
+    """The line it ends on (counting from 1), as :attr:`csv.reader.line_num`."""
+    values: list[str]
+    end: int
+    """The byte offset just after it in the file."""
+
+
+def csv_records(path: Path, name: str, problems: list[Problem]) -> Generator[CsvRecord, None, None]:
+    """Each non-blank row of the CSV file at ``path``, the header first. A problem reading
+    or parsing it (named ``name``) is appended to ``problems`` and ends the rows."""
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        problems.append(Problem(name, "cannot read", _os_reason(e)))
+        return
+    with f:
+        lines = _Utf8Lines(f)
+        reader = csv.reader(lines)
+        try:
+            for row in reader:
+                if any(value.strip() for value in row):
+                    yield CsvRecord(reader.line_num, row, lines.position)
+        except _NotUtf8 as e:
+            problems.append(
+                Problem(name, "not UTF-8 text", f"byte 0x{e.byte:02x} on line {e.line}")
+            )
+        except csv.Error as e:
+            problems.append(Problem(name, "not valid CSV", f"line {reader.line_num}: {e}"))
+        except OSError as e:
+            problems.append(Problem(name, "cannot read", _os_reason(e)))
+
+
+def no_header_problem(name: str) -> Problem:
+    """The problem of a CSV file without a header row."""
+    return Problem(name, "not valid CSV", "no header row")
 
 
 def read_exams(path: Path | str, format: FileFormat | None = None) -> list[Exam]:
@@ -348,10 +384,13 @@ class _Utf8Lines:
     def __init__(self, f: BinaryIO) -> None:
         self._f = f
         self.line = 0
+        self.position = 0
+        """Bytes read so far."""
 
     def __iter__(self) -> Iterator[str]:
         for raw in self._f:
             self.line += 1
+            self.position += len(raw)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -389,14 +428,9 @@ class _CsvLayout:
 
     def exam(self, row: list[str], index: int, line: int, problems: list[Problem]) -> Exam | None:
         """The exam in ``row``, or ``None`` with its problems appended to ``problems``."""
-        if len(row) != self.width:
-            problems.append(
-                Problem(
-                    exam_label(index, self._value(row, EXAM_ID_COLUMN)),
-                    f"line {line}",
-                    f"{len(row)} values, but the header has {self.width} columns",
-                )
-            )
+        width_problem = self.width_problem(row, index, line)
+        if width_problem is not None:
+            problems.append(width_problem)
             return None
         try:
             return Exam.from_praxis(self.praxis(row), index=index)
@@ -406,6 +440,17 @@ class _CsvLayout:
                 if translated is not None:
                     problems.append(translated)
             return None
+
+    def width_problem(self, row: list[str], index: int, line: int) -> Problem | None:
+        """The problem of a row (exam ``index``, ending on ``line``) that has more or fewer
+        values than the header, or ``None``."""
+        if len(row) == self.width:
+            return None
+        return Problem(
+            exam_label(index, self._value(row, EXAM_ID_COLUMN)),
+            f"line {line}",
+            f"{len(row)} values, but the header has {self.width} columns",
+        )
 
     def praxis(self, row: list[str]) -> dict[str, Any]:
         """The row in the Praxis exam shape; empty values are left out."""
@@ -436,7 +481,7 @@ class _CsvLayout:
         if problem.message == "missing":
             if column in self.missing:
                 return None
-            return Problem(problem.exam, column, "empty")
+            return Problem(problem.exam, column, EMPTY_VALUE)
         return Problem(problem.exam, column, problem.message)
 
 

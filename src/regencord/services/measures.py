@@ -28,6 +28,7 @@ from regencord.services.followup import (
     raise_problems,
     visit_for_data,
 )
+from regencord.services.quality import run_checks_for
 from regencord.services.validation import validated
 from regencord.store.db import Database
 from regencord.store.models import FunctionalMeasure, MeasureKind
@@ -400,6 +401,7 @@ def add_measure(
         record = FunctionalMeasure(visit=record_visit, kind=measure, measure_date=when, **columns)
         session.add(record)
         session.flush()
+        run_checks_for(session, participant)
         return _summary(record, replaced)
 
 

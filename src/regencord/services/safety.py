@@ -26,6 +26,7 @@ from regencord.services.followup import (
     followup_unit,
     raise_problems,
 )
+from regencord.services.quality import run_checks_for
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version
 from regencord.services.validation import validated
@@ -202,6 +203,7 @@ def add_adverse_event(
         ae = AdverseEvent(participant=participant, **value.model_dump())
         session.add(ae)
         session.flush()
+        run_checks_for(session, participant)
         return _ae_summary(ae)
 
 
@@ -233,6 +235,7 @@ def update_adverse_event(
         for field, v in new.items():
             setattr(ae, field, v)
         session.flush()
+        run_checks_for(session, ae.participant)
         return _ae_summary(ae)
 
 

@@ -36,6 +36,7 @@ from regencord.services.product import (
     number_text,
     raise_problems,
 )
+from regencord.services.quality import run_checks_for
 from regencord.services.unit import unit_of_work
 from regencord.services.validation import validated
 from regencord.store.db import Database
@@ -395,6 +396,7 @@ def record_transplant(
             participant,
             f"transplanted on {value.transplant_date.isoformat()} with lot {lot.lot_id}",
         )
+        run_checks_for(session, participant)
         return _summary(transplant)
 
 

@@ -30,6 +30,7 @@ from regencord.services.followup import (
     raise_problems,
     visit_label,
 )
+from regencord.services.quality import run_checks_for
 from regencord.services.unit import check_version
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -217,6 +218,7 @@ def record_visit(
                 raise ReasonNeeded(f"{label} was {was}; changing it needs a reason (--reason)")
             record.actual_date, record.missed, record.missed_reason = when, False, None
         session.flush()
+        run_checks_for(session, participant)
         return _status(session, participant, scheduled, record)
 
 
@@ -265,6 +267,7 @@ def mark_missed(
                 )
             record.actual_date, record.missed, record.missed_reason = None, True, missed_reason
         session.flush()
+        run_checks_for(session, participant)
         return _status(session, participant, scheduled, record)
 
 

@@ -1,31 +1,47 @@
 """``regencord classify``: classify ISNCSCI exams read from a JSON or CSV file.
 
-The command only wires options to :mod:`regencord.isncsci.io` (reading, validating,
-classifying, writing) and renders what comes back: a table, explanations, problems.
+The command only wires options to the engine and renders what comes back: a table,
+explanations, problems. Results written to a file or printed as JSON/CSV come from the
+vectorized engine (:mod:`regencord.isncsci.batch`): a CSV file is streamed a batch of exams
+at a time (:func:`~regencord.isncsci.batch.csv_io.iter_csv_batches`), each batch's results
+appended to the output, so memory stays flat however long the file; a JSON file is parsed
+whole. The table and ``--explain`` use the scalar engine exam by exam
+(:mod:`regencord.isncsci.io`); they are meant for a screenful of exams.
 """
 
 from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TextIO, TypeVar, cast
 
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from regencord.isncsci import ENGINE_VERSION, Classification, InvalidExam, Problem
+from regencord.isncsci.batch import BatchClassification, ExamBatch, classify_batch
+from regencord.isncsci.batch.csv_io import ResultWriter, iter_csv_batches
 from regencord.isncsci.errors import exam_label
 from regencord.isncsci.io import (
     ExamSource,
     FileFormat,
     OutputError,
+    atomic_write,
     classify_all,
     format_of,
     result_row,
@@ -37,6 +53,15 @@ T = TypeVar("T")
 
 PROGRESS_MIN_EXAMS = 1000
 """A progress bar is shown (on a terminal) for inputs of more exams than this."""
+
+PROGRESS_MIN_BYTES = 256 * 1024
+"""A CSV file is not counted first: a progress bar is shown (on a terminal) for files larger
+than this, about :data:`PROGRESS_MIN_EXAMS` exam rows."""
+
+CSV_ROWS_PER_BATCH = 65_536
+"""Exams of a CSV file read, classified and written at a time. Smaller than the reader's
+default: as fast end to end (the engine's working arrays stay in cache) with a lower peak
+memory (see ``benchmarks/bench_csv_pipeline.py``)."""
 
 EXIT_INVALID_INPUT = 2
 EXIT_WRITE_FAILED = 1
@@ -90,17 +115,25 @@ def classify(
     printed: io.StringIO | None = None
     try:
         source = ExamSource(input_path)
-        total = source.count() if sys.stderr.isatty() else 0
-        with _progress(total) as advance:
-            results = _tap(classify_all(_advancing(source, advance)), explanations, explain)
-            if output is not None:
-                count = save_results(results, output, fmt)
-            elif output_format is not None:
-                printed = io.StringIO()
-                count = write_results(results, printed, fmt)
-            else:
-                table_rows = list(results)
-                count = len(table_rows)
+        if explain or (output is None and output_format is None):
+            total = source.count() if sys.stderr.isatty() else 0
+            with _progress(total, wanted=progress_wanted(total, stderr_is_terminal=_tty())) as to:
+                exams = _advancing(source, to)
+                results = _tap(classify_all(exams), explanations, explain)
+                if output is not None:
+                    count = save_results(results, output, fmt)
+                elif output_format is not None:
+                    printed = io.StringIO()
+                    count = write_results(results, printed, fmt)
+                else:
+                    table_rows = list(results)
+                    count = len(table_rows)
+        elif output is not None:
+            with atomic_write(output) as f:
+                count = _classify_in_bulk(source, f, fmt)
+        else:
+            printed = io.StringIO()
+            count = _classify_in_bulk(source, printed, fmt)
     except InvalidExam as e:
         _fail_with_problems(e.problems, input_path)
     except OutputError as e:
@@ -149,29 +182,91 @@ def progress_wanted(total: int, *, stderr_is_terminal: bool) -> bool:
     return stderr_is_terminal and total > PROGRESS_MIN_EXAMS
 
 
+def csv_progress_wanted(size: int, *, stderr_is_terminal: bool) -> bool:
+    """Whether classifying a CSV file of ``size`` bytes deserves a progress bar on stderr."""
+    return stderr_is_terminal and size > PROGRESS_MIN_BYTES
+
+
+def _tty() -> bool:
+    return sys.stderr.isatty()
+
+
+Progressed = Callable[[int], None]
+"""Reports how much is done so far (exams, or bytes of a CSV file)."""
+
+
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
-    """A function to call once per exam: advances a progress bar on stderr when stderr is
-    a terminal and there are more than :data:`PROGRESS_MIN_EXAMS` exams."""
-    if not progress_wanted(total, stderr_is_terminal=sys.stderr.isatty()):
-        yield lambda: None
+def _progress(total: int, *, wanted: bool, in_bytes: bool = False) -> Iterator[Progressed]:
+    """A function to call with how much of ``total`` is done: moves a progress bar on
+    stderr if ``wanted`` (see :func:`progress_wanted`, :func:`csv_progress_wanted`)."""
+    if not wanted:
+        yield lambda done: None
         return
+    amount: ProgressColumn = TaskProgressColumn() if in_bytes else MofNCompleteColumn()
     with Progress(
         TextColumn("classifying"),
         BarColumn(),
-        MofNCompleteColumn(),
+        amount,
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as progress:
         task = progress.add_task("classifying", total=total)
-        yield lambda: progress.advance(task)
+        yield lambda done: progress.update(task, completed=done)
 
 
-def _advancing(items: Iterable[T], advance: Callable[[], None]) -> Iterator[T]:
-    for item in items:
+def _advancing(items: Iterable[T], progressed: Progressed) -> Iterator[T]:
+    for done, item in enumerate(items, 1):
         yield item
-        advance()
+        progressed(done)
+
+
+def _classify_in_bulk(source: ExamSource, stream: TextIO, fmt: FileFormat) -> int:
+    """Classify every exam of ``source`` with the vectorized engine, writing the results
+    to ``stream`` a batch at a time; return how many. Raises :class:`InvalidExam` (with
+    every problem of the input) after writing the valid batches before the problems were
+    found: the caller discards what was written.
+
+    (Reading and classifying the next batch in a worker thread while this one is written
+    was measured: no gain, the formatting holds the GIL. pyarrow does parse ahead in a
+    thread of the CSV reader's own.)"""
+    writer = ResultWriter(stream, fmt)
+    for result in _classified(_batches(source)):
+        writer.write(result)
+    return writer.close()
+
+
+def _classified(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
+    first = 1
+    for batch in batches:
+        if len(batch):
+            try:
+                result = classify_batch(batch)
+            except Exception as e:
+                e.add_note(f"while classifying exams {first} to {first + len(batch) - 1}")
+                raise
+            yield result
+            first += len(batch)
+
+
+def _batches(source: ExamSource) -> Iterator[ExamBatch]:
+    """The exams of ``source``: a CSV file a batch at a time, a JSON file as one batch."""
+    if source.format is FileFormat.CSV:
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            size = 0  # the reader reports it
+        wanted = csv_progress_wanted(size, stderr_is_terminal=_tty())
+        with _progress(size, wanted=wanted, in_bytes=True) as progressed:
+            yield from iter_csv_batches(
+                source.path, rows_per_batch=CSV_ROWS_PER_BATCH, progress=progressed
+            )
+        return
+    items = source.json_items()
+    wanted = progress_wanted(len(items), stderr_is_terminal=_tty())
+    with _progress(len(items), wanted=wanted) as progressed:
+        exams = cast(Sequence[Mapping[str, Any]], items)
+        yield ExamBatch.from_praxis(_advancing(exams, progressed))
 
 
 def _tap(

@@ -41,11 +41,11 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, partial
 from os import PathLike
 from pathlib import Path
 from queue import Full, Queue
-from typing import Any, BinaryIO, Final, TextIO, TypeVar
+from typing import Any, BinaryIO, Final, TextIO, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -98,16 +98,18 @@ __all__ = [
 ROWS_PER_BATCH: Final = 262_144
 """Exams per batch that :func:`iter_csv_batches` yields by default."""
 
-BLOCK_SIZE: Final = 4 << 20
+BLOCK_SIZE: Final = 1 << 20
 """Bytes pyarrow parses at a time (its record batches)."""
 
 PREFETCH: Final = 2
 """Record batches pyarrow parses ahead, in a worker thread."""
 
+_CAREFUL_ROWS: Final = 4096
+"""Rows (as lists of strings) converted at a time when the scalar row splitting is used."""
+
 U8 = npt.NDArray[np.uint8]
 I32 = npt.NDArray[np.int32]
 Intp = npt.NDArray[np.intp]
-Bools = npt.NDArray[np.bool_]
 
 # Codes of values that are not a cell, VAC/DAP or non-key muscle code (all of those < 64).
 _NO_MUSCLE: Final = 250
@@ -145,8 +147,9 @@ class _Tokens:
         self.empty = empty
         self.invalid_message = invalid
         self._cache: dict[str, int] = {}
-        self._single = np.array([self.code(chr(b)) for b in range(128)] + [_UNRESOLVED] * 128,
-                                dtype=np.uint8)  # fmt: skip
+        ascii_codes = [self.code(chr(b)) for b in range(128)]
+        self._single = np.array(ascii_codes + [_UNRESOLVED] * 128, dtype=np.uint8)
+        """The code of each one-byte value (a non-ASCII byte is not a whole value)."""
         packed = {_pack(t.encode()): self.code(t) for t in candidates if 2 <= len(t.encode()) <= 4}
         keys = sorted(packed)
         self._keys = np.array(keys, dtype=np.uint64)
@@ -325,6 +328,39 @@ class _Buffers:
         )
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Columns whose codes go to one block of an :class:`ExamBatch` array: the array, the
+    side and the first level (``None`` where the array has no such axis), the first
+    column (in its kind's order) and how many."""
+
+    array: str
+    side: int | None
+    level: int | None
+    first: int
+    length: int
+
+
+def _runs(fields: list[_Field]) -> list[_Run]:
+    """The fields (of one kind, in order) as runs of neighbouring levels."""
+    runs: list[_Run] = []
+    for k, field in enumerate(fields):
+        side = field.index[0] if field.index else None
+        level = field.index[1] if len(field.index) > 1 else None
+        if runs and level is not None:
+            last = runs[-1]
+            if (
+                (last.array, last.side) == (field.array, side)
+                and last.level is not None
+                and last.level + last.length == level
+                and last.first + last.length == k
+            ):
+                runs[-1] = _Run(last.array, side, last.level, last.first, last.length + 1)
+                continue
+        runs.append(_Run(field.array, side, level, k, 1))
+    return runs
+
+
 class _Converter:
     """Turns rows of one file's columns (pyarrow string arrays) into batch arrays and
     problems."""
@@ -342,14 +378,15 @@ class _Converter:
             if field.column in layout.positions
         ]
         self.id_position = layout.positions.get(EXAM_ID_COLUMN)
-        self.groups: list[tuple[_Tokens, list[int], list[int]]] = []
+        self.groups: list[tuple[_Tokens, list[int], list[int], list[_Run]]] = []
         """Per kind of value: its token table, the orders (in :attr:`fields`) and the
-        positions (in the file) of its columns."""
+        positions (in the file) of its columns, and where their codes go."""
         for kind, table in tokens.items():
             orders = [k for k, (field, _, _) in enumerate(self.fields) if field.kind == kind]
             if orders:
                 positions = [self.fields[k][1] for k in orders]
-                self.groups.append((table, orders, positions))
+                runs = _runs([self.fields[k][0] for k in orders])
+                self.groups.append((table, orders, positions, runs))
 
     def convert(
         self,
@@ -363,20 +400,23 @@ class _Converter:
         positions; append the problems of these exams (numbered from ``first_index``)."""
         start, stop = into.size, into.size + n
         bad: list[tuple[Intp, Intp]] = []
-        for tokens, orders, positions in self.groups:
+        for tokens, orders, positions, runs in self.groups:
             # The columns of one kind, end to end: one pass over all their values.
             arrays = [column(p) for p in positions]
             joined = arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
             codes = tokens.codes(joined).reshape(len(arrays), n)
-            for k, order in enumerate(orders):
-                field = self.fields[order][0]
-                target: npt.NDArray[Any] = codes[k]
-                if field.kind == "muscle":
-                    target = np.where(
-                        target == _NO_MUSCLE, NO_NON_KEY_MUSCLE, target.astype(np.int8)
+            for run in runs:
+                values: npt.NDArray[Any] = codes[run.first : run.first + run.length].T
+                if run.array == "non_key_muscle":
+                    values = np.where(
+                        values == _NO_MUSCLE, NO_NON_KEY_MUSCLE, values.astype(np.int8)
                     )
-                at: tuple[slice | int, ...] = (slice(start, stop), *field.index)
-                into.arrays[field.array][at] = target
+                target = into.arrays[run.array][start:stop]
+                if run.side is not None:
+                    target = target[:, run.side]
+                if run.level is not None:
+                    target = target[:, run.level : run.level + run.length]
+                target[...] = values.reshape(target.shape)
             if n and int(codes.max()) >= _PROBLEM:
                 ks, rows = np.nonzero(codes >= _PROBLEM)
                 bad.append((rows, np.asarray(orders, dtype=np.intp)[ks]))
@@ -389,7 +429,16 @@ class _Converter:
     def _ids(self, column: Callable[[int], pa.Array], n: int) -> list[str | None]:
         if self.id_position is None:
             return [None] * n
-        return [value.strip() or None for value in column(self.id_position).to_pylist()]
+        array = column(self.id_position)
+        values: list[str | None] = array.to_pylist()
+        offsets, data = _string_buffers(array)
+        if data.size:
+            starts, ends = offsets[:-1], offsets[1:]
+            filled = ends > starts
+            edges = np.concatenate([data.take(starts[filled]), data.take(ends[filled] - 1)])
+            if filled.all() and not _ASCII_SPACE.take(edges).any():
+                return values  # (the common case) no id is empty or needs stripping
+        return [(value or "").strip() or None for value in values]
 
     def _problems(
         self,
@@ -479,12 +528,15 @@ class _Watched:
 _T = TypeVar("_T")
 
 
-def _prefetched(items: Iterable[_T], depth: int) -> Iterator[_T]:
-    """``items``, produced ahead by a worker thread (up to ``depth`` waiting): pyarrow
-    parses the next block while the caller works on this one. An exception of ``items``
-    is raised here; closing this iterator stops the worker."""
+def _read_ahead(items: Iterable[_T], depth: int = 1) -> Iterator[_T]:
+    """``items``, produced ahead by a worker thread (up to ``depth`` of them waiting), so
+    that producing the next overlaps using this one: pyarrow parses the next block (without
+    the GIL) while this one is converted, and the batch classified and written. An
+    exception of ``items`` is raised here, after the items before it; closing this iterator
+    (or an exception in the caller) stops the worker."""
     queue: Queue[tuple[bool, Any]] = Queue(depth)
     stop = threading.Event()
+    iterator = iter(items)
 
     def put(item: tuple[bool, Any]) -> bool:
         while not stop.is_set():
@@ -497,13 +549,17 @@ def _prefetched(items: Iterable[_T], depth: int) -> Iterator[_T]:
 
     def work() -> None:
         try:
-            for item in items:
+            for item in iterator:
                 if not put((True, item)):
                     return
         except BaseException as e:  # handed over to the consumer
             put((False, e))
         else:
             put((False, None))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
 
     worker = threading.Thread(target=work, name="regencord-csv-reader", daemon=True)
     worker.start()
@@ -576,7 +632,7 @@ class _CsvBatchReader:
                 reader = pa_csv.open_csv(
                     source,
                     read_options=pa_csv.ReadOptions(
-                        column_names=names, block_size=BLOCK_SIZE, use_threads=True
+                        column_names=names, block_size=BLOCK_SIZE, use_threads=False
                     ),
                     parse_options=pa_csv.ParseOptions(
                         newlines_in_values=True, invalid_row_handler=invalid_row
@@ -588,7 +644,7 @@ class _CsvBatchReader:
                     ),
                 )
                 parsed = ((rb, source.position) for rb in reader)
-                for record_batch, upto in _prefetched(parsed, PREFETCH):
+                for record_batch, upto in _read_ahead(parsed, PREFETCH):
                     if not source.parsed(upto):
                         raise _Restart
                     columns = _kept_rows(record_batch.columns, limit)
@@ -618,7 +674,9 @@ class _CsvBatchReader:
     # the scalar reader's rows ---------------------------------------------------------
 
     def _careful(self) -> Iterator[ExamBatch]:
-        """The file read by :func:`csv_records`, converted a batch of rows at a time."""
+        """The file read by :func:`csv_records`, converted :data:`_CAREFUL_ROWS` rows at a
+        time. Batches hold the same exams as those of :meth:`_fast` (no row of the wrong
+        width comes before a batch that is yielded), so the ones it yielded are skipped."""
         problems = self.problems
         read_problems: list[Problem] = []
         records = csv_records(self.path, self.name, read_problems)
@@ -628,26 +686,33 @@ class _CsvBatchReader:
             return
         layout = _CsvLayout.from_header(header.values, problems)
         converter = _Converter(layout)
+        already = self.yielded
+        buffers = _Buffers(self.rows_per_batch)
+        placed = 0
         rows: list[list[str]] = []
         first = 1
 
         def flush() -> Iterator[ExamBatch]:
-            nonlocal rows
-            if not rows:
-                return
+            nonlocal rows, buffers, placed
             arrays: dict[int, pa.Array] = {}
 
-            def column(position: int) -> pa.Array:
+            def column(position: int, start: int, n: int) -> pa.Array:
                 if position not in arrays:
                     arrays[position] = pa.array([r[position] for r in rows], type=pa.string())
-                return arrays[position]
+                return arrays[position].slice(start, n)
 
-            buffers = _Buffers(len(rows))
-            converter.convert(column, len(rows), buffers, first, problems)
-            skip = self.yielded - (first - 1)
-            if not problems and not read_problems and skip < len(rows):
-                self.yielded += len(rows) - max(skip, 0)
-                yield buffers.batch(max(skip, 0))
+            done = 0
+            while done < len(rows):
+                n = min(len(rows) - done, buffers.capacity - buffers.size)
+                piece = partial(column, start=done, n=n)
+                converter.convert(piece, n, buffers, first + done, problems)
+                done += n
+                placed += n
+                if buffers.size == buffers.capacity:
+                    if not problems and not read_problems and placed > already:
+                        self.yielded += buffers.size
+                        yield buffers.batch()
+                    buffers = _Buffers(self.rows_per_batch)
             rows = []
 
         for index, record in enumerate(records, 1):
@@ -659,10 +724,13 @@ class _CsvBatchReader:
             if not rows:
                 first = index
             rows.append(record.values)
-            if len(rows) == self.rows_per_batch:
+            if len(rows) == _CAREFUL_ROWS:
                 yield from flush()
         yield from flush()
         problems.extend(read_problems)
+        if buffers.size and not problems and placed > already:
+            self.yielded += buffers.size
+            yield buffers.batch()
 
 
 def _kept_rows(columns: list[pa.Array], limit: int) -> list[pa.Array]:
@@ -723,11 +791,17 @@ def read_csv_batch(path: str | PathLike[str]) -> ExamBatch:
 # --------------------------------------------------------------------------- writing
 
 
+@lru_cache(maxsize=1 << 16)
 def _csv_field(value: str) -> str:
     """``value`` as a field of a row written by :mod:`csv` (quoted when needed)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(["", value])
     return out.getvalue()[1:-1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _csv_next_field(value: str) -> str:
+    return "," + _csv_field(value)
 
 
 _CSV_SPECIAL = re.compile(r'[",\r\n]')
@@ -740,17 +814,55 @@ def _csv_ids(ids: Sequence[str | None]) -> list[str]:
     return [_csv_field(t) if _CSV_SPECIAL.search(t) else t for t in texts]
 
 
-def _render(heads: list[str], columns: list[EncodedColumn]) -> str:
-    """Row ``i`` is ``heads[i]`` followed by the string of each column at ``i``."""
-    if not heads:
-        return ""
-    parts = [column.strings().tolist() for column in columns]
-    return "".join(map("".join, zip(heads, *parts, strict=True)))
+def _used(codes: Intp, k: int) -> tuple[Intp, Intp]:
+    """The codes (of ``k``) that occur, and each element's position among them."""
+    used = np.flatnonzero(np.bincount(codes.reshape(-1), minlength=k))
+    position = np.zeros(k, np.intp)
+    position[used] = np.arange(used.size)
+    return used, position[codes]
 
 
 def _decorated(column: EncodedColumn, format: Callable[[str], str]) -> EncodedColumn:
-    categories = np.array([format(str(c)) for c in column.categories], dtype=object)
-    return EncodedColumn(categories, column.codes)
+    """The column with only the strings it uses, each passed through ``format``."""
+    used, codes = _used(column.codes, len(column.categories))
+    categories = [format(c) for c in column.categories[used].tolist()]
+    return EncodedColumn(np.array(categories, dtype=object), codes)
+
+
+_MERGED_KEYS: Final = 1 << 20
+
+
+def _merged(columns: list[EncodedColumn], n: int) -> list[EncodedColumn]:
+    """Neighbouring columns joined into one while their used combinations stay few (at
+    most an eighth of the rows), so that each row is joined from fewer pieces."""
+    budget = max(1024, n // 8)
+    groups: list[EncodedColumn] = []
+    for column in columns:
+        if groups:
+            last, k = groups[-1], len(column.categories)
+            if len(last.categories) * k <= _MERGED_KEYS:
+                used, codes = _used(last.codes * k + column.codes, len(last.categories) * k)
+                if used.size <= budget:
+                    strings = last.categories[used // k] + column.categories[used % k]
+                    groups[-1] = EncodedColumn(strings, codes)
+                    continue
+        groups.append(column)
+    return groups
+
+
+_ROWS_PER_WRITE: Final = 8192
+
+
+def _write_rows(stream: TextIO, heads: list[str], columns: list[EncodedColumn]) -> None:
+    """Write rows: row ``i`` is ``heads[i]`` followed by the string of each column at
+    ``i``. Joined and written a few thousand rows at a time (a bounded piece of text)."""
+    if not heads:
+        return
+    parts = [group.strings().tolist() for group in _merged(columns, len(heads))]
+    for start in range(0, len(heads), _ROWS_PER_WRITE):
+        piece = slice(start, start + _ROWS_PER_WRITE)
+        rows = zip(heads[piece], *(p[piece] for p in parts), strict=True)
+        stream.write("".join(map("".join, rows)))
 
 
 def write_results_csv(result: BatchClassification, stream: TextIO, *, header: bool) -> int:
@@ -760,9 +872,9 @@ def write_results_csv(result: BatchClassification, stream: TextIO, *, header: bo
         stream.write(",".join(RESULT_CSV_COLUMNS) + "\n")
     encoded = result.encoded_columns()
     names = [name for name, _ in RESULT_COLUMNS]
-    columns = [_decorated(encoded[name], lambda v: "," + _csv_field(v)) for name in names]
+    columns = [_decorated(encoded[name], _csv_next_field) for name in names]
     columns[-1] = _decorated(columns[-1], lambda v: v + "\n")
-    stream.write(_render(_csv_ids(result.ids), columns))
+    _write_rows(stream, _csv_ids(result.ids), columns)
     return len(result)
 
 
@@ -815,12 +927,18 @@ def _json_template() -> _JsonTemplate:
     )
 
 
-def _json_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+"""A string as JSON, as ``json.dumps(value, ensure_ascii=False)`` writes it (the function
+it calls), without making an encoder each time."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_value_and(value: str, piece: str) -> str:
+    return _json_string(value) + piece
 
 
 def _json_value_then(piece: str) -> Callable[[str], str]:
-    return lambda value: _json_string(value) + piece
+    return lambda value: _json_value_and(value, piece)
 
 
 def write_results_json(result: BatchClassification, stream: TextIO, *, first: bool) -> int:
@@ -833,14 +951,16 @@ def write_results_json(result: BatchClassification, stream: TextIO, *, first: bo
         _decorated(encoded[name], _json_value_then(piece))
         for name, piece in zip(template.columns, template.pieces, strict=True)
     ]
-    before, after = template.with_id
-    heads = [
-        ",\n" + (template.without_id if i is None else before + _json_string(i) + after)
-        for i in result.ids
-    ]
+    before, after = ",\n" + template.with_id[0], template.with_id[1]
+    if None in result.ids:
+        plain = ",\n" + template.without_id
+        heads = [plain if i is None else before + _json_string(i) + after for i in result.ids]
+    else:
+        ids = cast(tuple[str, ...], result.ids)
+        heads = [before + text + after for text in map(_json_string, ids)]
     if first and heads:
         heads[0] = "\n" + heads[0][2:]
-    stream.write(_render(heads, columns))
+    _write_rows(stream, heads, columns)
     return len(result)
 
 

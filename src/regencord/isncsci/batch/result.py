@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,17 +23,19 @@ Strings = npt.NDArray[np.object_]
 
 _LEVEL_NAMES = {int(level): level.name for level in Level} | {INT_BIT: "INT", NA_BIT: "NA"}
 _LEVEL_ORDER = [NA_BIT, *range(29), INT_BIT]
-_COMPLETENESS = [(0, "C"), (1, "I")]
-_AIS = [(i, g) for i, g in enumerate("ABCDE")]
+Order = tuple[tuple[int, str], ...]
+_COMPLETENESS: Order = ((0, "C"), (1, "I"))
+_AIS: Order = tuple((i, g) for i, g in enumerate("ABCDE"))
 
 
-def _notation(values: int, tagged: int, order: list[tuple[int, str]]) -> str:
+@lru_cache(maxsize=1 << 16)
+def _notation(values: int, tagged: int, order: Order) -> str:
     return ",".join(
         name + ("*" if tagged >> bit & 1 else "") for bit, name in order if values >> bit & 1
     )
 
 
-_LEVEL_BITS = [(bit, _LEVEL_NAMES[bit]) for bit in _LEVEL_ORDER]
+_LEVEL_BITS: Order = tuple((bit, _LEVEL_NAMES[bit]) for bit in _LEVEL_ORDER)
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,7 @@ for _bit in range(32):
     _BIT_OF_POWER[(1 << _bit) % 37] = _bit  # 2**k mod 37 differs for every k < 32
 
 
-def _notations(
-    values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: list[tuple[int, str]]
-) -> EncodedColumn:
+def _notations(values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: Order) -> EncodedColumn:
     """Praxis notation for every element, formatting each distinct result once. A single
     untagged value (the common case) is looked up by its bit; the other results are
     made distinct with :func:`numpy.unique`."""

@@ -15,6 +15,7 @@ from regencord.store.models.participant import (
 )
 from regencord.store.models.procedure import ImmunosuppressionCourse, Transplant
 from regencord.store.models.product import CellLine, Lot, LotDecision, QcResult, ReleaseDecision
+from regencord.store.models.quality import CheckSetting, Query, QueryState, QueryStep
 from regencord.store.models.safety import (
     AdverseEvent,
     AeOutcome,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CellLine",
+    "CheckSetting",
     "EligibilityAnswer",
     "ExamRecord",
     "FunctionalMeasure",
@@ -45,6 +47,9 @@ __all__ = [
     "Participant",
     "ParticipantStatus",
     "QcResult",
+    "Query",
+    "QueryState",
+    "QueryStep",
     "Record",
     "RehabSession",
     "Relatedness",

@@ -1,0 +1,71 @@
+"""``regencord audit show``: the audit trail, filtered by trial, record and user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from regencord.cli.followup import table
+from regencord.cli.options import DbOption, fail, run, say
+from regencord.services import audit
+from regencord.store.db import Database
+
+app = typer.Typer(no_args_is_help=True, help="The audit trail.")
+
+
+@app.command("show")
+def show(
+    trial: Annotated[
+        str | None, typer.Option("--trial", help="Only records of this trial.", show_default=False)
+    ] = None,
+    table_name: Annotated[
+        str | None,
+        typer.Option("--table", help="Only this table, e.g. exam.", show_default=False),
+    ] = None,
+    record: Annotated[
+        int | None,
+        typer.Option("--record", help="Only this record id (with --table).", show_default=False),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Only changes by this user.", show_default=False)
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="The latest N rows.")] = (
+        audit.DEFAULT_LIMIT
+    ),
+    db: DbOption = None,
+) -> None:
+    """Print the audit trail: time, user, action, table, record, field, old -> new, reason."""
+    if record is not None and table_name is None:
+        fail(["--record needs --table"])
+
+    def action(database: Database) -> list[audit.AuditLine]:
+        return audit.audit_trail(
+            database,
+            trial_code=trial,
+            table=table_name,
+            record_id=record,
+            user=user,
+            limit=limit,
+        )
+
+    lines = run(db, action)
+    if not lines:
+        say("no audit rows")
+        return
+    rows = [
+        (
+            f"{a.at:%Y-%m-%d %H:%M:%S}",
+            a.user,
+            a.action,
+            a.table,
+            a.record_id,
+            a.field,
+            f"{a.old or ''} -> {a.new or ''}" if a.field else None,
+            a.reason,
+        )
+        for a in lines
+    ]
+    headers = ("time", "user", "action", "table", "record", "field", "old -> new", "reason")
+    for line in table(headers, rows):
+        say(line)

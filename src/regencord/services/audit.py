@@ -1,0 +1,151 @@
+"""Use case: read the audit trail, filtered by trial, record and user.
+
+A row belongs to a trial when its record does: the trial itself, its sites, schedule,
+check settings and queries, its participants and everything recorded about them (visits,
+exams, measures, safety, transplants, immunosuppression), and the lots transplanted into
+them with their QC results and release decisions. Cell lines and lots not (yet) used in
+the trial belong to no trial: ``--trial`` leaves them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import Session
+
+from regencord.services.errors import invalid
+from regencord.services.trials import find_trial
+from regencord.services.unit import unit_of_work
+from regencord.store.db import Database
+from regencord.store.models import (
+    AdverseEvent,
+    AuditEntry,
+    CheckSetting,
+    EligibilityAnswer,
+    ExamRecord,
+    FunctionalMeasure,
+    ImagingFinding,
+    ImmunosuppressionCourse,
+    Participant,
+    QcResult,
+    Query,
+    QueryStep,
+    RehabSession,
+    ReleaseDecision,
+    ScheduledVisit,
+    Site,
+    Transplant,
+    Visit,
+)
+
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: datetime
+    user: str
+    action: str
+    table: str
+    record_id: int
+    field: str | None
+    old: str | None
+    new: str | None
+    reason: str | None
+
+
+def _trial_records(trial_id: int) -> dict[str, Select[Any]]:
+    """For each audited table, the ids of its records that belong to the trial."""
+    participants = select(Participant.id).where(Participant.trial_id == trial_id)
+    visits = select(Visit.id).where(Visit.participant_id.in_(participants))
+    transplants = select(Transplant.id).where(Transplant.participant_id.in_(participants))
+    lots = select(Transplant.lot_id).where(Transplant.participant_id.in_(participants))
+    queries = select(Query.id).where(Query.trial_id == trial_id)
+    return {
+        "site": select(Site.id).where(Site.trial_id == trial_id),
+        "scheduled_visit": select(ScheduledVisit.id).where(ScheduledVisit.trial_id == trial_id),
+        "check_setting": select(CheckSetting.id).where(CheckSetting.trial_id == trial_id),
+        "data_query": queries,
+        "data_query_step": select(QueryStep.id).where(QueryStep.query_id.in_(queries)),
+        "participant": participants,
+        "eligibility_answer": select(EligibilityAnswer.id).where(
+            EligibilityAnswer.participant_id.in_(participants)
+        ),
+        "visit": visits,
+        "exam": select(ExamRecord.id).where(ExamRecord.visit_id.in_(visits)),
+        "functional_measure": select(FunctionalMeasure.id).where(
+            FunctionalMeasure.visit_id.in_(visits)
+        ),
+        "adverse_event": select(AdverseEvent.id).where(
+            AdverseEvent.participant_id.in_(participants)
+        ),
+        "imaging_finding": select(ImagingFinding.id).where(
+            ImagingFinding.participant_id.in_(participants)
+        ),
+        "rehab_session": select(RehabSession.id).where(
+            RehabSession.participant_id.in_(participants)
+        ),
+        "transplant": transplants,
+        "immunosuppression_course": select(ImmunosuppressionCourse.id).where(
+            ImmunosuppressionCourse.transplant_id.in_(transplants)
+        ),
+        "lot": lots,
+        "qc_result": select(QcResult.id).where(QcResult.lot_id.in_(lots)),
+        "release_decision": select(ReleaseDecision.id).where(ReleaseDecision.lot_id.in_(lots)),
+    }
+
+
+def _of_trial(session: Session, trial_code: str) -> ColumnElement[bool]:
+    trial = find_trial(session, trial_code)
+    parts: list[ColumnElement[bool]] = [
+        and_(AuditEntry.table == "trial", AuditEntry.record_id == trial.id)
+    ]
+    for table, ids in _trial_records(trial.id).items():
+        parts.append(and_(AuditEntry.table == table, AuditEntry.record_id.in_(ids)))
+    return or_(false(), *parts)
+
+
+def audit_trail(
+    db: Database,
+    *,
+    trial_code: str | None = None,
+    table: str | None = None,
+    record_id: int | None = None,
+    user: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[AuditLine]:
+    """The latest ``limit`` audit rows that match every filter, oldest first."""
+    if record_id is not None and table is None:
+        raise invalid("audit", "record", record_id, "needs --table")
+    if limit < 1:
+        raise invalid("audit", "limit", limit, "is not a positive number")
+    with unit_of_work(db, user="(read)") as session:
+        query = select(AuditEntry)
+        if trial_code is not None:
+            query = query.where(_of_trial(session, trial_code))
+        if table is not None:
+            query = query.where(AuditEntry.table == table)
+        if record_id is not None:
+            query = query.where(AuditEntry.record_id == record_id)
+        if user is not None:
+            query = query.where(AuditEntry.user == user)
+        rows = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+        return [
+            AuditLine(
+                id=r.id,
+                at=r.at,
+                user=r.user,
+                action=r.action,
+                table=r.table,
+                record_id=r.record_id,
+                field=r.field,
+                old=r.old_value,
+                new=r.new_value,
+                reason=r.reason,
+            )
+            for r in reversed(rows)
+        ]

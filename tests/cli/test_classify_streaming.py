@@ -1,0 +1,147 @@
+"""``regencord classify`` on CSV files read a batch at a time: results appended batch by
+batch, nothing written when any batch has a problem, output identical to the scalar
+engine's."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from regencord.cli.commands import classify as command
+from regencord.isncsci import Exam, classify
+from regencord.isncsci.batch import csv_io
+from regencord.isncsci.io import ExamSource, FileFormat, save_exams, write_results
+from regencord.isncsci.synthetic import generate_exams
+from tests.cli.test_classify import assert_refused, run
+from tests.exam_files import EXPECTED, c5_complete_exam, read_csv, write_csv
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Batches of three exams; the sizes of the batches written, in order."""
+    monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 3)
+    written: list[int] = []
+    write = csv_io.ResultWriter.write
+
+    def spy(self: csv_io.ResultWriter, result: Any) -> int:
+        written.append(len(result))
+        return write(self, result)
+
+    monkeypatch.setattr(csv_io.ResultWriter, "write", spy)
+    return written
+
+
+def ten_exams() -> list[dict[str, Any]]:
+    return [c5_complete_exam(f"E{i:02}") for i in range(1, 11)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_csv_file_is_classified_batch_by_batch(
+    tmp_path: Path, small_batches: list[int], fmt: str
+) -> None:
+    source = write_csv(tmp_path / "exams.csv", ten_exams())
+    out = tmp_path / f"results.{fmt}"
+    result = run("classify", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"classified 10 exams -> {out}\n"
+    assert small_batches == [3, 3, 3, 1]
+    if fmt == "csv":
+        assert read_csv(out) == [{"exam_id": f"E{i:02}", **EXPECTED["C5-A"]} for i in range(1, 11)]
+
+
+def test_second_batch_invalid_writes_nothing_and_exits_2(
+    tmp_path: Path, small_batches: list[int]
+) -> None:
+    exams = ten_exams()
+    exams[4]["right"]["motor"]["C5"] = "6"  # in the second batch
+    exams[9]["voluntaryAnalContraction"] = "maybe"  # and the last
+    source = write_csv(tmp_path / "exams.csv", exams)
+    out = tmp_path / "results.csv"
+    result = run("classify", source, "-o", out)
+    assert small_batches == [3]  # the first batch was written to the temporary file
+    assert_refused(
+        result,
+        source,
+        out,
+        "exam 5 (id E05): right_motor_C5: '6' is not a motor score",
+        "exam 10 (id E10): vac: 'maybe' is not Yes, No or NT",
+    )
+    assert len(result.stderr.splitlines()) == 3
+
+
+def test_second_batch_invalid_keeps_an_existing_output(
+    tmp_path: Path, small_batches: list[int]
+) -> None:
+    exams = ten_exams()
+    exams[3]["left"]["pinPrick"]["S4_5"] = "3"
+    source = write_csv(tmp_path / "exams.csv", exams)
+    out = tmp_path / "results.json"
+    out.write_text("previous results", encoding="utf-8")
+    result = run("classify", source, "-o", out)
+    assert result.exit_code == 2
+    assert small_batches == [3]
+    assert out.read_text(encoding="utf-8") == "previous results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exams.csv", "results.json"]
+
+
+def test_a_row_of_the_wrong_width_in_a_later_batch(
+    tmp_path: Path, small_batches: list[int]
+) -> None:
+    source = write_csv(tmp_path / "exams.csv", ten_exams())
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[8] += ",0"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "results.csv"
+    n = len(lines[0].split(","))
+    assert_refused(
+        run("classify", source, "-o", out),
+        source,
+        out,
+        f"exam 8 (id E08): line 9: {n + 1} values, but the header has {n} columns",
+    )
+
+
+@pytest.mark.parametrize("fmt", list(FileFormat))
+def test_bulk_output_is_the_scalar_engines(tmp_path: Path, fmt: FileFormat) -> None:
+    """The vectorized path (-o) writes the bytes the scalar path (--explain) writes."""
+    exams = [
+        Exam.from_praxis(e, index=i)
+        for i, e in enumerate(generate_exams(300, seed=9, nt_rate=0.05, tag_rate=0.05), 1)
+    ]
+    source = tmp_path / "exams.csv"
+    save_exams(exams, source, FileFormat.CSV)
+    out = tmp_path / f"results.{fmt}"
+    assert run("classify", source, "-o", out).exit_code == 0
+    expected = io.StringIO()
+    write_results([classify(e) for e in ExamSource(source)], expected, fmt)
+    assert out.read_text(encoding="utf-8") == expected.getvalue()
+    explained = tmp_path / f"explained.{fmt}"
+    assert run("classify", source, "-o", explained, "--explain").exit_code == 0
+    assert explained.read_text(encoding="utf-8") == expected.getvalue()
+
+
+def test_printed_results_come_from_the_batch_engine_too(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "exams.csv", ten_exams())
+    result = run("classify", source, "--format", "csv")
+    assert result.exit_code == 0
+    rows = result.stdout.splitlines()
+    assert len(rows) == 11
+    assert rows[1].startswith("E01,A,C,C5,")
+
+
+def test_csv_progress_rule() -> None:
+    assert command.csv_progress_wanted(command.PROGRESS_MIN_BYTES + 1, stderr_is_terminal=True)
+    assert not command.csv_progress_wanted(command.PROGRESS_MIN_BYTES, stderr_is_terminal=True)
+    assert not command.csv_progress_wanted(10**9, stderr_is_terminal=False)
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar itself (Rich, on stderr) takes the bytes read so far."""
+    with command._progress(1000, wanted=True, in_bytes=True) as progressed:
+        progressed(10)
+        progressed(1000)
+    with command._progress(3, wanted=True) as progressed:
+        progressed(1)
