@@ -148,8 +148,11 @@ class BatchClassification:
 
     def allocate_like(self, n: int, ids: tuple[str | None, ...]) -> BatchClassification:
         """An empty result of ``n`` exams with the same array types as this one."""
-        out = copy.deepcopy(self)
+        out = copy.copy(self)
         out.ids = ids
+        for name in ("sensory", "motor", "nli", "completeness", "ais", "sensory_zpp", "motor_zpp"):
+            setattr(out, name, copy.copy(getattr(self, name)))
+        out.totals = copy.copy(self.totals)
         for owner, attr in out._arrays():
             sample = getattr(owner, attr)
             setattr(owner, attr, np.zeros((n, *sample.shape[1:]), sample.dtype))
