@@ -35,13 +35,34 @@ def _live_of(answers: U8) -> U8:
 
 
 def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
-    """(N, 2) sensory ZPPs from (N, 2, 28) codes and (N,) DAP answer masks."""
-    present = ANY_OF[SENSORY_PRESENT[light_touch], SENSORY_PRESENT[pin_prick]]
-    sacral = ANY_OF[dap_yes[:, None], present[..., -1]]
-    found_u = ((sacral & (YES | YES_T)) != 0).astype(np.uint32) << np.uint32(NA_BIT)
-    found_t = np.zeros_like(found_u)
+    """(N, 2) sensory ZPPs from (N, 2, 28) codes and (N,) DAP answer masks. Only the exams
+    with a side where sacral sensation may be absent search (the others are NA)."""
+    sacral_present = ANY_OF[
+        SENSORY_PRESENT[light_touch[..., -1]], SENSORY_PRESENT[pin_prick[..., -1]]
+    ]
+    sacral = ANY_OF[dap_yes[:, None], sacral_present]
+    na = ((sacral & (YES | YES_T)) != 0).astype(np.uint32) << np.uint32(NA_BIT)
     live = _live_of(sacral)
-    for index in range(present.shape[-1] - 2, -1, -1):  # S3 up to C2
+    exams = np.flatnonzero((live != 0).any(axis=1))
+    if exams.size == live.shape[0]:
+        found_u, found_t = _search_up(light_touch, pin_prick, live)
+    else:
+        found_u = np.zeros(live.shape, np.uint32)
+        found_t = np.zeros(live.shape, np.uint32)
+        if exams.size:
+            part_u, part_t = _search_up(light_touch[exams], pin_prick[exams], live[exams])
+            found_u[exams], found_t[exams] = part_u, part_t
+    found_u |= na
+    return LevelMasks(found_u | found_t, found_t & ~found_u)
+
+
+def _search_up(light_touch: U8, pin_prick: U8, live: U8) -> tuple[U32, U32]:
+    """From S3 up to C2: the first dermatome with sensation on each live branch; C1 when
+    none. Returns the untagged and tagged bits found."""
+    present = ANY_OF[SENSORY_PRESENT[light_touch[..., :-1]], SENSORY_PRESENT[pin_prick[..., :-1]]]
+    found_u = np.zeros(live.shape, np.uint32)
+    found_t = np.zeros(live.shape, np.uint32)
+    for index in range(present.shape[-1] - 1, -1, -1):  # S3 up to C2
         out = UPWARD[live, present[..., index]]
         level = np.uint32(index + 1)
         found_u |= ((out & 4) != 0).astype(np.uint32) << level
@@ -49,7 +70,7 @@ def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
         live = (out & 3).astype(np.uint8)
     found_u |= (live & 1).astype(np.uint32)
     found_t |= ((live & 2) != 0).astype(np.uint32)
-    return LevelMasks(found_u | found_t, found_t & ~found_u)
+    return found_u, found_t
 
 
 _MOTOR_MYOTOMES = [(int(m), k) for k, m in reversed(list(enumerate(MYOTOMES)))]
@@ -64,6 +85,44 @@ _AT_OR_ABOVE = np.array(
 
 
 def motor_zpp(
+    motor: U8,
+    non_key_muscle: I8,
+    vac_yes: U8,
+    motor_levels: LevelMasks,
+    passed_tagged: U32,
+    incomplete_possible: npt.NDArray[np.bool_],
+    complete_possible: npt.NDArray[np.bool_],
+) -> LevelMasks:
+    """(N, 2) motor ZPPs. Exams with VAC certainly present are NA without a search."""
+    searching = (vac_yes & (NO | NO_T)) != 0
+    if searching.all():
+        return _motor_zpp(
+            motor,
+            non_key_muscle,
+            vac_yes,
+            motor_levels,
+            passed_tagged,
+            incomplete_possible,
+            complete_possible,
+        )
+    values = np.full(non_key_muscle.shape, _ONE << np.uint32(NA_BIT), np.uint32)
+    tagged = np.zeros(non_key_muscle.shape, np.uint32)
+    exams = np.flatnonzero(searching)
+    if exams.size:
+        part = _motor_zpp(
+            motor[exams],
+            non_key_muscle[exams],
+            vac_yes[exams],
+            LevelMasks(motor_levels.values[exams], motor_levels.tagged[exams]),
+            passed_tagged[exams],
+            incomplete_possible[exams],
+            complete_possible[exams],
+        )
+        values[exams], tagged[exams] = part.values, part.tagged
+    return LevelMasks(values, tagged)
+
+
+def _motor_zpp(
     motor: U8,
     non_key_muscle: I8,
     vac_yes: U8,
