@@ -229,17 +229,55 @@ def asia_impairment_scale(
     add(E, all_int, any_int_tag)
     add(A, (complete.values & COMPLETE) != 0, (complete.tagged & COMPLETE) != 0)
     incomplete = (complete.values & INCOMPLETE) != 0
-    incomplete_tag = (complete.tagged & INCOMPLETE) != 0
+    exams = np.flatnonzero(incomplete)
+    if exams.size:
+        part_u, part_t = _incomplete_grades(
+            motor=motor[exams],
+            non_key_muscle=non_key_muscle[exams],
+            vac_yes=vac_yes[exams],
+            sparing_without_vac=sparing_without_vac[exams],
+            incomplete_tag=(complete.tagged[exams] & INCOMPLETE) != 0,
+            nli=LevelMasks(nli.values[exams], nli.tagged[exams]),
+            motor_levels=LevelMasks(motor_levels.values[exams], motor_levels.tagged[exams]),
+            vac_definite_yes=vac_definite_yes[exams],
+        )
+        grade_u[exams] |= part_u
+        grade_t[exams] |= part_t
+    tagged = grade_t & ~grade_u
+    return SmallMasks((grade_u | grade_t).astype(np.uint8), tagged.astype(np.uint8))
+
+
+def _incomplete_grades(
+    *,
+    motor: U8,
+    non_key_muscle: I8,
+    vac_yes: U8,
+    sparing_without_vac: U8,
+    incomplete_tag: Bools,
+    nli: LevelMasks,
+    motor_levels: LevelMasks,
+    vac_definite_yes: Bools,
+) -> tuple[U8, U8]:
+    """B, C or D for exams that may be incomplete: untagged and tagged grade bits."""
+    n = motor.shape[0]
+    grade_u = np.zeros(n, np.uint8)
+    grade_t = np.zeros(n, np.uint8)
+
+    def add(grade: int, where: Bools, tagged: Bools) -> None:
+        nonlocal grade_u, grade_t
+        grade_u |= np.where(where & ~tagged, grade, 0).astype(np.uint8)
+        grade_t |= np.where(where & tagged, grade, 0).astype(np.uint8)
+
     sensory_sparing = (sparing_without_vac & (YES | YES_T)) != 0
     below = _function_below(motor, non_key_muscle, motor_levels)
-    vac_no = ((vac_yes & (NO | NO_T)) != 0) & sensory_sparing & incomplete
+    vac_no = ((vac_yes & (NO | NO_T)) != 0) & sensory_sparing
     # B: motor complete.
     add(B, vac_no & ((below & NO) != 0), incomplete_tag)
     add(B, vac_no & ((below & NO_T) != 0), np.ones(n, np.bool_))
     # C or D: motor incomplete, through VAC or through function below the motor level.
     no = np.zeros(n, np.bool_)
     options = [
-        _Option(incomplete & ((vac_yes & YES) != 0), incomplete_tag, vac_definite_yes),
+        _Option((vac_yes & YES) != 0, incomplete_tag, vac_definite_yes),
         _Option(vac_no & ((below & YES) != 0), incomplete_tag, no),
         _Option(vac_no & ((below & YES_T) != 0), ~no, no),
     ]
@@ -249,5 +287,4 @@ def asia_impairment_scale(
     for grade in (C, D):
         for option in options:
             add(grade, option.reach[grade], option.tagged[grade])
-    tagged = grade_t & ~grade_u
-    return SmallMasks((grade_u | grade_t).astype(np.uint8), tagged.astype(np.uint8))
+    return grade_u, grade_t

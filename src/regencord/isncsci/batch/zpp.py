@@ -179,16 +179,20 @@ def _motor_zpp(
     multi = ~single & (levels != 0)
     exams = np.flatnonzero(multi.any(axis=1))
     if exams.size:
+        # Each possible motor level in turn: the lowest remaining one of every exam at once.
         sub = search.subset(exams)
-        sub_levels, sub_multi = levels[exams], multi[exams]
-        sub_u = np.zeros(sub_levels.shape, np.uint32)
-        sub_t = np.zeros(sub_levels.shape, np.uint32)
-        for v in range(int(Level.S3) + 1):
-            rows = sub_multi & (((sub_levels >> np.uint32(v)) & _ONE) != 0)
-            if rows.any():
-                u, t = sub.at(np.full(rows.shape, v, np.intp))
-                sub_u |= np.where(rows, u, 0).astype(np.uint32)
-                sub_t |= np.where(rows, t, 0).astype(np.uint32)
+        remaining = np.where(multi[exams], levels[exams], 0).astype(np.uint32)
+        sub_u = np.zeros(remaining.shape, np.uint32)
+        sub_t = np.zeros(remaining.shape, np.uint32)
+        while True:
+            rows = remaining != 0
+            if not rows.any():
+                break
+            _, v = single_bit(np.where(rows, remaining, _ONE).astype(np.uint32))
+            u, t = sub.at(v)
+            sub_u |= np.where(rows, u, 0).astype(np.uint32)
+            sub_t |= np.where(rows, t, 0).astype(np.uint32)
+            remaining &= remaining - _ONE
         out_u[exams] |= sub_u
         out_t[exams] |= sub_t
     return LevelMasks(out_u | out_t, out_t & ~out_u)
