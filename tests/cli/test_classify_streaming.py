@@ -145,3 +145,39 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         progressed(1000)
     with command._progress(3, wanted=True) as progressed:
         progressed(1)
+
+
+@pytest.fixture
+def in_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classify in the worker process whatever the file's size, 50 exams a batch."""
+    monkeypatch.setattr(command, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 50)
+
+
+def test_worker_process_output_is_the_scalar_engines(tmp_path: Path, in_worker: None) -> None:
+    """Large CSV files are classified in a second process: same bytes, ids kept, in order."""
+    exams = [
+        Exam.from_praxis(e, index=i)
+        for i, e in enumerate(generate_exams(230, seed=11, nt_rate=0.05, tag_rate=0.05), 1)
+    ]
+    source = tmp_path / "exams.csv"
+    save_exams(exams, source, FileFormat.CSV)
+    out = tmp_path / "results.csv"
+    result = run("classify", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    expected = io.StringIO()
+    write_results([classify(e) for e in exams], expected, FileFormat.CSV)
+    assert out.read_text(encoding="utf-8") == expected.getvalue()
+
+
+def test_worker_process_bad_batch_writes_nothing(tmp_path: Path, in_worker: None) -> None:
+    exams = [c5_complete_exam(f"E{i:03}") for i in range(1, 121)]
+    exams[70]["right"]["motor"]["C5"] = "6"  # in the second batch
+    source = write_csv(tmp_path / "exams.csv", exams)
+    out = tmp_path / "results.csv"
+    assert_refused(
+        run("classify", source, "-o", out),
+        source,
+        out,
+        "exam 71 (id E071): right_motor_C5: '6' is not a motor score",
+    )

@@ -12,9 +12,13 @@ whole. The table and ``--explain`` use the scalar engine exam by exam
 from __future__ import annotations
 
 import io
+import multiprocessing
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO, TypeVar, cast
 
@@ -34,6 +38,7 @@ from rich.table import Table
 from rich.text import Text
 
 from regencord.isncsci import ENGINE_VERSION, Classification, InvalidExam, Problem
+from regencord.isncsci import batch as batch_engine
 from regencord.isncsci.batch import BatchClassification, ExamBatch, classify_batch
 from regencord.isncsci.batch.csv_io import ResultWriter, iter_csv_batches
 from regencord.isncsci.errors import exam_label
@@ -231,9 +236,25 @@ def _classify_in_bulk(source: ExamSource, stream: TextIO, fmt: FileFormat) -> in
     was measured: no gain, the formatting holds the GIL. pyarrow does parse ahead in a
     thread of the CSV reader's own.)"""
     writer = ResultWriter(stream, fmt)
-    for result in _classified(_batches(source)):
+    batches = _batches(source)
+    results = _classified_in_worker(batches) if _large(source) else _classified(batches)
+    for result in results:
         writer.write(result)
     return writer.close()
+
+
+PIPELINE_MIN_BYTES = 32 << 20
+"""CSV inputs larger than this are classified in a second process while this one reads
+and writes (a pipeline over two cores); smaller ones are not worth its start-up."""
+
+
+def _large(source: ExamSource) -> bool:
+    if source.format is not FileFormat.CSV:
+        return False
+    try:
+        return source.path.stat().st_size > PIPELINE_MIN_BYTES
+    except OSError:
+        return False
 
 
 def _classified(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
@@ -247,6 +268,43 @@ def _classified(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
                 raise
             yield result
             first += len(batch)
+
+
+def _classified_in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
+    """Like :func:`_classified`, with ``classify_batch`` in a worker process: the next
+    batches are read (here) while earlier ones are classified (there), results in order."""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending: deque[tuple[int, tuple[str | None, ...], Future[BatchClassification]]] = deque()
+        first = 1
+        for batch in batches:
+            if not len(batch):
+                continue
+            # The ids stay here: only the cell arrays cross to the worker and back.
+            job = pool.submit(_classify_job, replace(batch, ids=(None,) * len(batch)))
+            pending.append((first, batch.ids, job))
+            first += len(batch)
+            while len(pending) > 2:
+                yield _result(*pending.popleft())
+        while pending:
+            yield _result(*pending.popleft())
+
+
+def _classify_job(batch: ExamBatch) -> BatchClassification:
+    """The worker's job (a module-level function, so that it pickles by name)."""
+    return batch_engine.classify_batch(batch)
+
+
+def _result(
+    first: int, ids: tuple[str | None, ...], future: Future[BatchClassification]
+) -> BatchClassification:
+    try:
+        result = future.result()
+    except Exception as e:
+        e.add_note(f"while classifying exams {first} to {first + len(ids) - 1}")
+        raise
+    result.ids = ids
+    return result
 
 
 def _batches(source: ExamSource) -> Iterator[ExamBatch]:
