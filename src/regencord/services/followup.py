@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from regencord.services.errors import FieldProblem, InvalidInput, Locked, NotFound, invalid
-from regencord.services.trials import find_trial
+from regencord.services.errors import FieldProblem, InvalidInput, Locked, invalid
+from regencord.services.participants import find_participant as find_participant
 from regencord.services.unit import unit_of_work
 from regencord.store.db import Database
 from regencord.store.models import Anchor, Base, Participant, ScheduledVisit, Trial, Visit
@@ -37,20 +37,6 @@ def followup_unit(db: Database, *, user: str, reason: str | None = None) -> Iter
             yield session
     except RecordLocked as error:
         raise Locked(str(error)) from None
-
-
-def find_participant(session: Session, trial_code: str, study_id: str) -> Participant:
-    trial = find_trial(session, trial_code)
-    participant = session.scalar(
-        select(Participant).where(
-            Participant.trial_id == trial.id,
-            Participant.study_id == study_id,
-            Participant.deleted_at.is_(None),
-        )
-    )
-    if participant is None:
-        raise NotFound(f"participant {study_id!r} is not in trial {trial_code}")
-    return participant
 
 
 def find_scheduled(session: Session, trial: Trial, name: str) -> ScheduledVisit:
