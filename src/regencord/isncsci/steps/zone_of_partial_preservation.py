@@ -10,8 +10,6 @@ otherwise it is NA. With no function below the level, the ZPP is the level itsel
 
 from __future__ import annotations
 
-from itertools import product
-
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import SideExam
 from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
@@ -24,17 +22,16 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
     """Most caudal dermatome with light touch or pin prick above 0, searched from S3 up."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     live: set[bool] = set()
-    for dap_j, s45 in product(
+    sacral = any_of(
         anal_yes(dap),
-        any_of(
-            sensory_present(side.light_touch[Level.S4_5]),
-            sensory_present(side.pin_prick[Level.S4_5]),
-        ),
-    ):
-        if dap_j.answer or s45.answer:
+        sensory_present(side.light_touch[Level.S4_5]),
+        sensory_present(side.pin_prick[Level.S4_5]),
+    )
+    for j in sacral:
+        if j.answer:
             builder.add(Marker.NA, why="sacral sensation (DAP or S4-5) is present")
         else:
-            live.add(dap_j.tagged or s45.tagged)
+            live.add(j.tagged)
     for level in reversed(list(Level)[1 : Level.S3 + 1]):
         if not live:
             break
