@@ -31,6 +31,7 @@ def test_insert_writes_one_row_per_given_field(db: Database) -> None:
         "code": "T1",
         "title": "Trial T1",
         "phase": "1/2",
+        "synthetic": "False",  # the column's default, saved with the record
     }
     for row in rows:
         assert row.user == "alice"

@@ -31,6 +31,8 @@ class TrialInput(BaseModel):
     phase: Annotated[str | None, Field(max_length=20)] = None
     registry_id: Annotated[str | None, Field(max_length=60)] = None
     sponsor: Annotated[str | None, Field(max_length=200)] = None
+    synthetic: bool = False
+    """Generated demonstration data (the demo trial), labelled as such everywhere."""
 
 
 class SiteInput(BaseModel):
@@ -74,6 +76,7 @@ class TrialSummary:
     phase: str | None
     registry_id: str | None
     sponsor: str | None
+    synthetic: bool
     sites: tuple[tuple[str, str], ...]
     schedule: tuple[VisitInput, ...]
 
@@ -85,6 +88,7 @@ def _summary(trial: Trial) -> TrialSummary:
         phase=trial.phase,
         registry_id=trial.registry_id,
         sponsor=trial.sponsor,
+        synthetic=trial.synthetic,
         sites=tuple((s.code, s.name) for s in trial.sites if not s.deleted),
         schedule=tuple(
             VisitInput(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +34,8 @@ class Trial(Record):
     registry_id: Mapped[str | None] = mapped_column(String(60))
     """E.g. a UMIN, jRCT or NCT number."""
     sponsor: Mapped[str | None] = mapped_column(String(200))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Generated demonstration data, not from people: every report and export says so."""
 
     sites: Mapped[list[Site]] = relationship(back_populates="trial", order_by="Site.code")
     schedule: Mapped[list[ScheduledVisit]] = relationship(
