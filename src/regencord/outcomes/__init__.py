@@ -1,0 +1,1 @@
+"""Trial outcomes computed from participants' classified exams and functional measures."""
