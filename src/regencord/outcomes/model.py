@@ -53,7 +53,7 @@ class AdverseEventPoint:
     ctcae_grade: int
     serious: bool
     related_to_cells: str
-    """``not_related``, ``unlikely``, ``possible``, ``probable`` or ``definite``."""
+    """``unrelated``, ``unlikely``, ``possible``, ``probable`` or ``definite``."""
     related_to_surgery: str
     related_to_immunosuppression: str
     outcome: str

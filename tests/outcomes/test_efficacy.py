@@ -1,0 +1,68 @@
+"""Efficacy against natural history: cohorts, matched rows, exact comparisons."""
+
+from __future__ import annotations
+
+from scipy import stats
+
+from regencord.outcomes.efficacy import cohort_efficacy, cohorts
+from regencord.outcomes.natural_history import NaturalHistoryOutcome, load_benchmarks
+from regencord.outcomes.trajectory import Metric, trajectory
+from tests.outcomes.builders import GRADE_A, GRADE_B, GRADE_C, GRADE_D, exam_point, participant
+
+
+def _keio_like():  # type: ignore[no-untyped-def]
+    a = exam_point("baseline", 17, GRADE_A)
+    ends = [GRADE_D, GRADE_C, GRADE_B, GRADE_A]
+    return [
+        trajectory(participant(f"P0{i + 1}", (a, exam_point("week 52", 382, end))))
+        for i, end in enumerate(ends)
+    ]
+
+
+def test_cohort_is_the_shared_baseline_grade_level_group_and_latest_baseline_day() -> None:
+    groups, left_out = cohorts(_keio_like())
+    assert left_out == []
+    (cohort,) = groups
+    assert (cohort.baseline_ais, cohort.level_group, cohort.baseline_day) == ("A", "cervical", 17)
+    assert cohort.describe() == (
+        "4 participants with AIS A at baseline (4 cervical); baseline exam 17–17 days after injury"
+    )
+
+
+def test_two_of_four_to_motor_incomplete_against_kirshblum_2016() -> None:
+    (cohort,) = cohorts(_keio_like())[0]
+    eff = cohort_efficacy(cohort, load_benchmarks())
+    conv = {c.outcome: c for c in eff.conversions}
+    mi = conv[NaturalHistoryOutcome.TO_MOTOR_INCOMPLETE]
+    assert (mi.k, mi.n) == (2, 4)
+    by_source = {row.source: cmp for row, cmp in mi.comparisons}
+    k2016 = by_source["Kirshblum 2016 (SCIMS)"]
+    p = 0.171
+    assert abs(k2016.p_at_least - (1 - (1 - p) ** 4 - 4 * p * (1 - p) ** 3)) < 1e-12
+    assert round(k2016.p_at_least, 2) == 0.14
+    assert "2 of 4 (50%, 95% CI 6.8–93.2%)" in k2016.sentence()
+    # Marino 1999 (<= 7 days) cannot match a cohort examined at day 17.
+    assert all(m.row.source != "Marino 1999 (SCIMS)" for m in mi.screened if m.included)
+    assert conv[NaturalHistoryOutcome.ANY_CONVERSION].k == 3
+    assert conv[NaturalHistoryOutcome.TO_D].k == 1
+
+
+def test_motor_change_positions_use_the_cervical_row() -> None:
+    (cohort,) = cohorts(_keio_like())[0]
+    eff = cohort_efficacy(cohort, load_benchmarks())
+    uems = [m for m in eff.motor if m.metric is Metric.UEMS]
+    assert [m.study_id for m in uems] == ["P01", "P02", "P03", "P04"]
+    p01 = uems[0]
+    assert (p01.row.mean, p01.row.sd) == (7.8, 6.5)
+    z = (GRADE_D.uems - 7.8) / 6.5
+    assert abs(p01.position.z - z) < 1e-12
+    assert abs(p01.position.percentile - 100 * stats.norm.cdf(z)) < 1e-9
+
+
+def test_undetermined_baseline_is_left_out() -> None:
+    from tests.outcomes.builders import with_nt
+
+    nt = exam_point("baseline", 17, with_nt(GRADE_A, ("left", "pinPrick", "S4_5")))
+    t = trajectory(participant("P09", (nt,)))
+    groups, left_out = cohorts([*_keio_like(), t])
+    assert left_out == ["P09"] and len(groups[0].members) == 4
