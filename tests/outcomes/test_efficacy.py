@@ -6,11 +6,11 @@ from scipy import stats
 
 from regencord.outcomes.efficacy import cohort_efficacy, cohorts
 from regencord.outcomes.natural_history import NaturalHistoryOutcome, load_benchmarks
-from regencord.outcomes.trajectory import Metric, trajectory
+from regencord.outcomes.trajectory import Metric, Trajectory, trajectory
 from tests.outcomes.builders import GRADE_A, GRADE_B, GRADE_C, GRADE_D, exam_point, participant
 
 
-def _keio_like():  # type: ignore[no-untyped-def]
+def _keio_like() -> list[Trajectory]:
     a = exam_point("baseline", 17, GRADE_A)
     ends = [GRADE_D, GRADE_C, GRADE_B, GRADE_A]
     return [

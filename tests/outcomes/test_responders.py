@@ -15,7 +15,7 @@ from regencord.outcomes.responders import (
     load_spec,
     parse_spec,
 )
-from regencord.outcomes.trajectory import trajectory
+from regencord.outcomes.trajectory import Trajectory, trajectory
 from tests.outcomes.builders import (
     GRADE_A,
     GRADE_C,
@@ -27,7 +27,7 @@ from tests.outcomes.builders import (
 )
 
 
-def _people():  # type: ignore[no-untyped-def]
+def _people() -> list[Trajectory]:
     a = exam_point("baseline", 17, GRADE_A)
     return [
         trajectory(
@@ -93,7 +93,7 @@ def test_bad_spec_names_the_field(data: object, message: str) -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("responders: [", encoding="utf-8")
-    with pytest.raises(InvalidSpec, match="bad.yaml"):
+    with pytest.raises(InvalidSpec, match=r"bad\.yaml"):
         load_spec(bad)
 
 

@@ -5,9 +5,10 @@ A trajectory has one point per visit with an exam or a measure, in time order. T
 kept as the engine's set of possible grades (several when NT cells leave it open); scores
 the engine cannot determine are ``None`` and never count as 0.
 
-Baseline: a metric's baseline is its first recorded value (the exam or measure of the first
-visit that has it); change at a visit is the value there minus that baseline, ``None`` when
-either is missing (docs/adjudications.md O1).
+Baseline: the last exam on or before the transplant day (the pre-treatment exam), else
+the first exam. A metric's baseline value is its last value recorded on or before that day
+(else its first value); change at a visit is the value there minus the baseline value,
+``None`` when either is missing (docs/adjudications.md O1).
 """
 
 from __future__ import annotations
@@ -133,8 +134,13 @@ class Trajectory:
 
     @property
     def baseline(self) -> TrajectoryPoint | None:
-        """The first point with an exam."""
-        return next((p for p in self.points if p.exam is not None), None)
+        """The pre-treatment exam: the last on or before the transplant day, else the first."""
+        exams = [p for p in self.points if p.exam is not None]
+        transplant = self.participant.transplant
+        before = [p for p in exams if transplant is not None and p.day <= transplant.day]
+        if before:
+            return before[-1]
+        return exams[0] if exams else None
 
     @property
     def latest(self) -> TrajectoryPoint | None:
@@ -142,7 +148,13 @@ class Trajectory:
         return next((p for p in reversed(self.points) if p.exam is not None), None)
 
     def baseline_value(self, metric: Metric) -> float | None:
-        return next((v for p in self.points if (v := p.value(metric)) is not None), None)
+        """The metric's last value on or before the baseline exam's day, else its first."""
+        base = self.baseline
+        recorded = [(p.day, v) for p in self.points if (v := p.value(metric)) is not None]
+        if not recorded:
+            return None
+        before = [v for day, v in recorded if base is not None and day <= base.day]
+        return before[-1] if before else recorded[0][1]
 
     def latest_value(self, metric: Metric) -> float | None:
         return next((v for p in reversed(self.points) if (v := p.value(metric)) is not None), None)

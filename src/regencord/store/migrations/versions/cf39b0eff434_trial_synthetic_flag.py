@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "cf39b0eff434"
 down_revision: str | None = "a46164c06c88"
 branch_labels: str | Sequence[str] | None = None
