@@ -1,0 +1,1 @@
+"""The trial report: figures and segmental charts rendered from outcome data."""

@@ -1,0 +1,147 @@
+"""The trial report as one self-contained HTML page: inline SVG figures and CSS, no script,
+no network. Sections: participant flow, baseline, efficacy against natural history, walking
+prognosis, safety, one section per participant, methods and sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib.metadata import version
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from regencord.isncsci import ENGINE_VERSION
+from regencord.outcomes.analysis import TrialAnalysis
+from regencord.outcomes.efficacy import undetermined_ids
+from regencord.outcomes.events import Verdict
+from regencord.outcomes.natural_history import NaturalHistoryOutcome
+from regencord.outcomes.trajectory import Metric, Trajectory
+from regencord.reports import figures
+from regencord.reports.narrative import dose_text, participant_narrative
+from regencord.reports.segmental import SEGMENTAL_CSS, SEGMENTAL_LEGEND, segmental_chart
+
+_ENV = Environment(
+    loader=PackageLoader("regencord.reports", "templates"),
+    autoescape=select_autoescape(["j2"], default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "ND"
+    return f"{value:.{digits}f}" if digits else f"{value:g}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+_ENV.filters["num"] = _num
+_ENV.filters["pct"] = _pct
+_ENV.filters["dose"] = dose_text
+
+
+def _band(
+    analysis: TrialAnalysis, outcome: NaturalHistoryOutcome
+) -> figures.NaturalHistoryBand | None:
+    """The natural-history band of the first cohort with a matched mean ± SD row."""
+    for eff in analysis.efficacy:
+        for m in eff.motor_screened:
+            row = m.row
+            if m.included and row.outcome is outcome and row.mean is not None and row.sd:
+                return figures.band_from_mean_sd(
+                    f"Natural history: {row.source} (mean ± SD)",
+                    row.mean,
+                    row.sd,
+                    day_end=row.follow_up_days or 365,
+                    day_start=eff.cohort.baseline_day or 0,
+                )
+    return None
+
+
+def _figures(analysis: TrialAnalysis) -> dict[str, Markup]:
+    treated = [t.participant for t in analysis.trajectories if t.participant.transplant]
+    people = [t.participant for t in analysis.trajectories]
+    return {
+        "uems": Markup(
+            figures.motor_trajectories(
+                treated, score="uems", band=_band(analysis, NaturalHistoryOutcome.DELTA_UEMS)
+            )
+        ),
+        "lems": Markup(
+            figures.motor_trajectories(
+                treated, score="lems", band=_band(analysis, NaturalHistoryOutcome.DELTA_LEMS)
+            )
+        ),
+        "lanes": Markup(figures.ais_lanes(people)),
+        "ae": Markup(figures.adverse_event_timeline(people)),
+    }
+
+
+def _charts(t: Trajectory) -> list[Markup]:
+    base, latest = t.baseline, t.latest
+    if base is None or base.exam is None:
+        return []
+    charts = [segmental_chart(base.exam)]
+    if latest is not None and latest is not base and latest.exam is not None:
+        charts.append(segmental_chart(latest.exam, baseline=base.exam))
+    return charts
+
+
+def render_report(
+    analysis: TrialAnalysis, *, stale_exams: int = 0, generated_at: datetime | None = None
+) -> str:
+    """The report page for ``analysis``."""
+    template = _ENV.get_template("report.html.j2")
+    moment = generated_at or datetime.now(UTC)
+    return template.render(
+        a=analysis,
+        trial=analysis.trial,
+        figures=_figures(analysis),
+        narratives={t.study_id: participant_narrative(t) for t in analysis.trajectories},
+        charts={t.study_id: _charts(t) for t in analysis.trajectories},
+        undetermined_ids=undetermined_ids,
+        Metric=Metric,
+        Verdict=Verdict,
+        css=Markup(files("regencord.reports").joinpath("templates/report.css").read_text())
+        + Markup(SEGMENTAL_CSS),
+        generated_at=moment.strftime("%Y-%m-%d %H:%M UTC"),
+        engine_version=ENGINE_VERSION,
+        regencord_version=version("regencord"),
+        stale_exams=stale_exams,
+        segmental_legend=SEGMENTAL_LEGEND,
+    )
+
+
+def visit_rows(t: Trajectory) -> Sequence[dict[str, str]]:
+    """The participant's visit table: one row per point."""
+    rows = []
+    for p in t.points:
+        levels = (
+            p.exam.result.to_praxis()["classification"]["neurologicalLevels"] if p.exam else None
+        )
+        rows.append(
+            {
+                "visit": p.visit,
+                "day": str(p.day),
+                "ais": p.ais_text,
+                "nli": p.nli,
+                "motor": f"{levels['motorRight']} / {levels['motorLeft']}" if levels else "-",
+                "sensory": f"{levels['sensoryRight']} / {levels['sensoryLeft']}" if levels else "-",
+                **{
+                    m.name: _num(p.value(m), 2 if m is Metric.TEN_MWT_SPEED else 0)
+                    if p.value(m) is not None or m.from_exam == (p.exam is not None)
+                    else "-"
+                    for m in Metric
+                },
+            }
+        )
+    return rows
+
+
+_ENV.globals["visit_rows"] = visit_rows
