@@ -15,12 +15,14 @@ from regencord import __version__
 from regencord.cli.commands import (
     audit,
     classify,
+    demo,
     exam,
     init,
     lot,
     measure,
     participant,
     quality,
+    report,
     safety,
     timeline,
     transfer,
@@ -57,6 +59,8 @@ app.add_typer(audit.app, name="audit")
 participant.app.command("timeline")(timeline.timeline)
 app.command("export")(transfer.export)
 app.command("import")(transfer.import_)
+app.command("report")(report.report)
+app.command("demo")(demo.demo)
 
 
 def _print_version(value: bool) -> None:
