@@ -20,7 +20,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/regencord classify examples/exams.json
+	$(BIN)/regencord demo --out regencord-demo
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks

@@ -58,7 +58,7 @@ ASSAYS = (
 
 
 def add_treatment_and_safety(db: Database) -> None:
-    with db.transaction(user=USER) as session:
+    with db.transaction(user=USER, reason="benchmark: transplanted") as session:
         line = CellLine(line_id="BENCH-LINE", source="HLA-homozygous iPS stock")
         lot = Lot(
             lot_id="BENCH-LOT",

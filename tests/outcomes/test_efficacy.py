@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scipy import stats
 
+from regencord.demo.exams import ExamSpec
 from regencord.outcomes.efficacy import cohort_efficacy, cohorts
 from regencord.outcomes.natural_history import NaturalHistoryOutcome, load_benchmarks
 from regencord.outcomes.trajectory import Metric, Trajectory, trajectory
@@ -66,3 +67,38 @@ def test_undetermined_baseline_is_left_out() -> None:
     t = trajectory(participant("P09", (nt,)))
     groups, left_out = cohorts([*_keio_like(), t])
     assert left_out == ["P09"] and len(groups[0].members) == 4
+
+
+def test_mixed_levels_compare_conversion_on_all_levels_and_motor_per_participant() -> None:
+    thoracic_a = ExamSpec(("T6", "T6"), ("55555 00000", "55555 00000"))
+    thoracic = trajectory(
+        participant(
+            "P05",
+            (exam_point("baseline", 20, thoracic_a), exam_point("week 52", 382, thoracic_a)),
+        )
+    )
+    (cohort,) = cohorts([*_keio_like(), thoracic])[0]
+    assert cohort.level_group == "all"
+    eff = cohort_efficacy(cohort, load_benchmarks())
+    mi = next(c for c in eff.conversions if c.outcome is NaturalHistoryOutcome.TO_MOTOR_INCOMPLETE)
+    assert all(row.level_group == "all" for row, _ in mi.comparisons)
+    placed = {(m.study_id, m.metric) for m in eff.motor}
+    assert ("P01", Metric.UEMS) in placed and ("P05", Metric.UEMS) not in placed
+
+
+def test_intact_or_ambiguous_nli_has_no_level_group() -> None:
+    from regencord.outcomes.efficacy import level_group
+
+    from regencord.demo.exams import Sparing
+
+    normal = ExamSpec(
+        ("S4_5", "S4_5"),
+        ("55555 55555", "55555 55555"),
+        sparing=Sparing(sacral=(2, 2), vac=True, dap=True),
+    )
+    point = trajectory(participant("P", (exam_point("baseline", 17, normal),))).baseline
+    assert point is not None and point.nli == "INT"
+    assert level_group(point) is None
+    (cohort,) = cohorts([trajectory(participant("P", (exam_point("baseline", 17, normal),)))])[0]
+    assert (cohort.baseline_ais, cohort.level_group) == ("E", "all")
+    assert "1 level not determined" in cohort.describe()

@@ -5,7 +5,9 @@ natural-history distribution.
 A cohort is the participants sharing a determined baseline AIS grade; its level group is
 the one all of them share (else ``all``) and its baseline day the latest baseline exam day
 among them, so a benchmark row's baseline window must contain every member
-(docs/adjudications.md O3). Conversion is judged at each participant's last exam.
+(docs/adjudications.md O3). Conversion is judged at each participant's last exam. A
+motor-score change is placed against the rows matching the participant's own level group
+and baseline day (a cervical participant of a mixed cohort against a cervical row).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from regencord.isncsci import Level
 from regencord.outcomes.events import ConversionTarget, Verdict
 from regencord.outcomes.natural_history import (
     BenchmarkMatch,
@@ -24,7 +27,7 @@ from regencord.outcomes.natural_history import (
 )
 from regencord.outcomes.responders import AisConversionRule, ResponderCount, count_responders
 from regencord.outcomes.statistics import BinomialComparison, Position, position_in_distribution
-from regencord.outcomes.trajectory import Metric, Trajectory
+from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint
 
 CONVERSIONS = (
     (NaturalHistoryOutcome.ANY_CONVERSION, ConversionTarget.ANY),
@@ -47,8 +50,7 @@ class Cohort:
     def describe(self) -> str:
         groups: dict[str, int] = {}
         for t in self.members:
-            assert t.baseline is not None
-            group = level_group_of(t.baseline.nli)
+            group = level_group(t.baseline) or "level not determined"
             groups[group] = groups.get(group, 0) + 1
         parts = ", ".join(f"{n} {g}" for g, n in sorted(groups.items()))
         days = [t.baseline.day for t in self.members if t.baseline is not None]
@@ -92,6 +94,19 @@ class CohortEfficacy:
     motor_screened: tuple[BenchmarkMatch, ...]
 
 
+def level_group(point: TrajectoryPoint | None) -> str | None:
+    """The level group (cervical, thoracic, lumbosacral) of the exam's NLI; ``None`` when the
+    NLI is INT or NT leaves levels of different groups possible."""
+    if point is None or point.exam is None:
+        return None
+    groups = set()
+    for level in point.exam.result.neurological_level:
+        if not isinstance(level, Level):
+            return None
+        groups.add(level_group_of(level.name))
+    return groups.pop() if len(groups) == 1 else None
+
+
 def cohorts(trajectories: Sequence[Trajectory]) -> tuple[list[Cohort], list[str]]:
     """Cohorts by determined baseline grade, and the study ids left out (no exam, or a
     baseline grade NT leaves open)."""
@@ -106,12 +121,13 @@ def cohorts(trajectories: Sequence[Trajectory]) -> tuple[list[Cohort], list[str]
     out = []
     for grade in sorted(groups):
         members = groups[grade]
-        level_groups = {level_group_of(t.baseline.nli) for t in members if t.baseline}
+        level_groups = {level_group(t.baseline) for t in members}
+        shared = level_groups.pop() if len(level_groups) == 1 else None
         days = [t.baseline.day for t in members if t.baseline]
         out.append(
             Cohort(
                 baseline_ais=grade,
-                level_group=level_groups.pop() if len(level_groups) == 1 else "all",
+                level_group=shared or "all",
                 baseline_day=max(days) if days else None,
                 members=tuple(members),
             )
@@ -144,23 +160,31 @@ def cohort_efficacy(cohort: Cohort, rows: Sequence[BenchmarkRow]) -> CohortEffic
         )
         conversions.append(ConversionComparison(outcome, count, tuple(screened), comparisons))
     motor: list[MotorPosition] = []
-    motor_screened: list[BenchmarkMatch] = []
+    motor_screened: dict[str, BenchmarkMatch] = {}
     for outcome, metric in MOTOR_CHANGES:
-        screened = _screen(rows, cohort, outcome)
-        motor_screened.extend(screened)
-        kept = [m.row for m in screened if m.included and m.row.mean is not None and m.row.sd]
-        if not kept:
-            continue
-        row = kept[0]
-        assert row.mean is not None and row.sd is not None
         for t in cohort.members:
-            latest = t.latest
+            base, latest, group = t.baseline, t.latest, level_group(t.baseline)
             change = t.change(metric, latest) if latest is not None else None
-            if change is None or latest is t.baseline:
+            if base is None or latest is None or latest is base or change is None or not group:
                 continue
+            screened = screen_benchmarks(
+                rows,
+                outcome=outcome,
+                baseline_ais=cohort.baseline_ais,
+                level_group=group,
+                baseline_day=base.day,
+            )
+            for m in screened:
+                if m.included or m.row.id not in motor_screened:
+                    motor_screened[m.row.id] = m
+            kept = [m.row for m in screened if m.included and m.row.mean is not None]
+            if not kept or kept[0].sd is None or kept[0].mean is None:
+                continue
+            row = kept[0]
+            assert row.mean is not None and row.sd is not None
             position = position_in_distribution(change, row.mean, row.sd, source=row.label)
             motor.append(MotorPosition(t.study_id, metric, row, position))
-    return CohortEfficacy(cohort, tuple(conversions), tuple(motor), tuple(motor_screened))
+    return CohortEfficacy(cohort, tuple(conversions), tuple(motor), tuple(motor_screened.values()))
 
 
 def undetermined_ids(comparison: ConversionComparison) -> list[str]:

@@ -41,7 +41,13 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
+def _sentence(text: str) -> str:
+    """First letter upper case, the rest as written (``AIS`` stays ``AIS``)."""
+    return text[:1].upper() + text[1:]
+
+
 _ENV.filters["num"] = _num
+_ENV.filters["sentence"] = _sentence
 _ENV.filters["pct"] = _pct
 _ENV.filters["dose"] = dose_text
 
@@ -55,7 +61,8 @@ def _band(
             row = m.row
             if m.included and row.outcome is outcome and row.mean is not None and row.sd:
                 return figures.band_from_mean_sd(
-                    f"Natural history: {row.source} (mean ± SD)",
+                    f"Natural history, AIS {row.baseline_ais} {row.levels}: {row.source} "
+                    "(mean ± SD)",
                     row.mean,
                     row.sd,
                     day_end=row.follow_up_days or 365,
