@@ -23,8 +23,8 @@ run: $(STAMP_RUN)
 	$(BIN)/regencord demo --out regencord-demo
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 types: $(STAMP_DEV)
 	$(BIN)/mypy

@@ -87,9 +87,8 @@ def test_mixed_levels_compare_conversion_on_all_levels_and_motor_per_participant
 
 
 def test_intact_or_ambiguous_nli_has_no_level_group() -> None:
-    from regencord.outcomes.efficacy import level_group
-
     from regencord.demo.exams import Sparing
+    from regencord.outcomes.efficacy import level_group
 
     normal = ExamSpec(
         ("S4_5", "S4_5"),
