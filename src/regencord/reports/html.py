@@ -17,7 +17,7 @@ from regencord.outcomes.analysis import TrialAnalysis
 from regencord.outcomes.efficacy import undetermined_ids
 from regencord.outcomes.events import Verdict
 from regencord.outcomes.natural_history import NaturalHistoryOutcome
-from regencord.outcomes.trajectory import Metric, Trajectory
+from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint
 from regencord.reports import figures
 from regencord.reports.narrative import dose_text, participant_narrative
 from regencord.reports.segmental import SEGMENTAL_CSS, SEGMENTAL_LEGEND, segmental_chart
@@ -125,29 +125,39 @@ def render_report(
     )
 
 
+def _metric_cell(t: Trajectory, p: TrajectoryPoint, metric: Metric) -> str:
+    """The value, with its change from baseline after the baseline: ``34 (+31)``; ``ND`` for
+    an exam score NT leaves open, ``-`` when not recorded."""
+    value = p.value(metric)
+    if value is None:
+        return "ND" if metric.from_exam and p.exam is not None else "-"
+    digits = 2 if metric is Metric.TEN_MWT_SPEED else 0
+    text = _num(value, digits)
+    change, base = t.change(metric, p), t.baseline
+    if change and base is not None and p.day > base.day:
+        text += f" ({change:+.{digits}f})" if digits else f" ({change:+g})"
+    return text
+
+
 def visit_rows(t: Trajectory) -> Sequence[dict[str, str]]:
-    """The participant's visit table: one row per point."""
+    """The participant's visit table: one row per visit, values with change from baseline."""
     rows = []
     for p in t.points:
-        levels = (
-            p.exam.result.to_praxis()["classification"]["neurologicalLevels"] if p.exam else None
-        )
-        rows.append(
-            {
-                "visit": p.visit,
-                "day": str(p.day),
-                "ais": p.ais_text,
-                "nli": p.nli,
-                "motor": f"{levels['motorRight']} / {levels['motorLeft']}" if levels else "-",
-                "sensory": f"{levels['sensoryRight']} / {levels['sensoryLeft']}" if levels else "-",
-                **{
-                    m.name: _num(p.value(m), 2 if m is Metric.TEN_MWT_SPEED else 0)
-                    if p.value(m) is not None or m.from_exam == (p.exam is not None)
-                    else "-"
-                    for m in Metric
-                },
-            }
-        )
+        row = {"visit": p.visit, "day": str(p.day), "ais": p.ais_text, "nli": p.nli}
+        row["baseline"] = "baseline" if p is t.baseline else ""
+        if p.exam is not None:
+            c = p.exam.result.to_praxis()["classification"]
+            lv, zpp = c["neurologicalLevels"], c["zoneOfPartialPreservations"]
+            row["motor"] = f"{lv['motorRight']} / {lv['motorLeft']}"
+            row["sensory"] = f"{lv['sensoryRight']} / {lv['sensoryLeft']}"
+            row["zpp"] = (
+                f"S {zpp['sensoryRight']}/{zpp['sensoryLeft']} · "
+                f"M {zpp['motorRight']}/{zpp['motorLeft']}"
+            )
+        else:
+            row["motor"] = row["sensory"] = row["zpp"] = "-"
+        row.update({m.name: _metric_cell(t, p, m) for m in Metric})
+        rows.append(row)
     return rows
 
 
