@@ -27,7 +27,7 @@ def _num(value: float | None) -> str:
 
 
 def _table(analysis: TrialAnalysis) -> Table:
-    table = Table(title="SYNTHETIC demo trial: baseline → last exam (grades from the engine)")
+    table = Table(title="SYNTHETIC demo: baseline → last exam")
     for column in ("Participant", "NLI", "AIS", "UEMS", "LEMS", "WISCI II"):
         table.add_column(column, justify="left" if column in ("Participant", "AIS") else "right")
     for t in analysis.trajectories:
