@@ -19,6 +19,12 @@ process runs the command in-process (the Typer app, as the console script does) 
   generated in a process of their own too: Linux carries a parent's peak RSS over into a
   child's ``ru_maxrss``.)
 
+Files of more than 32 MiB are classified in a worker process (see
+:func:`regencord.cli.commands.classify._classified_in_worker`), whose fork server first
+imports the program's main module: this script imports the command line application at
+its top, as the ``regencord`` console script does, so that the worker starts as late as
+it does for a user (the first batches are classified in the main process meanwhile).
+
 The report gives the median of the repeats. Memory flat in the number of rows shows as the
 same peak RSS for every size. ``--profile FILE`` runs the smallest size once more under
 cProfile and writes its statistics to FILE (``python -m pstats FILE``).
@@ -42,6 +48,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+# As the console script does (see the module documentation): imported by the worker
+# process's fork server too.
+import regencord.cli.app  # noqa: F401
 
 T = TypeVar("T")
 BENCHMARK = Path(__file__).resolve()

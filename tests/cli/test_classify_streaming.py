@@ -12,6 +12,7 @@ import pytest
 
 from regencord.cli.commands import classify as command
 from regencord.isncsci import Exam, classify
+from regencord.isncsci import batch as batch_engine
 from regencord.isncsci.batch import csv_io
 from regencord.isncsci.io import ExamSource, FileFormat, save_exams, write_results
 from regencord.isncsci.synthetic import generate_exams
@@ -149,9 +150,16 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def in_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Classify in the worker process whatever the file's size, 50 exams a batch."""
+    """Classify in the worker process whatever the file's size, 50 exams a batch, every
+    batch there (waiting for the worker to start)."""
     monkeypatch.setattr(command, "PIPELINE_MIN_BYTES", 0)
     monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 50)
+    monkeypatch.setattr(command, "_worker_started", lambda started: started.result() == 0)
+    monkeypatch.setattr(command, "classify_batch", refused)
+
+
+def refused(batch: Any) -> Any:
+    raise AssertionError("classified in this process")
 
 
 def test_worker_process_output_is_the_scalar_engines(tmp_path: Path, in_worker: None) -> None:
@@ -181,3 +189,41 @@ def test_worker_process_bad_batch_writes_nothing(tmp_path: Path, in_worker: None
         out,
         "exam 71 (id E071): right_motor_C5: '6' is not a motor score",
     )
+
+
+def test_batches_read_before_the_worker_starts_are_classified_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker takes a while to start: the first batches are classified in this
+    process, the others in the worker; the same bytes, in order."""
+    monkeypatch.setattr(command, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 50)
+    checks: list[bool] = []
+
+    def started(future: Any) -> bool:
+        checks.append(len(checks) >= 2)  # not started for the first two batches
+        return checks[-1] and future.result() == 0
+
+    here: list[int] = []
+    classify_here = batch_engine.classify_batch
+
+    def spy(batch: Any) -> Any:
+        here.append(len(batch))
+        return classify_here(batch)
+
+    monkeypatch.setattr(command, "_worker_started", started)
+    monkeypatch.setattr(command, "classify_batch", spy)
+    exams = [
+        Exam.from_praxis(e, index=i)
+        for i, e in enumerate(generate_exams(230, seed=12, nt_rate=0.05, tag_rate=0.05), 1)
+    ]
+    source = tmp_path / "exams.csv"
+    save_exams(exams, source, FileFormat.CSV)
+    out = tmp_path / "results.csv"
+    result = run("classify", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert here == [50, 50]
+    assert checks == [False, False, True]  # then batches go to the worker without asking
+    expected = io.StringIO()
+    write_results([classify(e) for e in exams], expected, FileFormat.CSV)
+    assert out.read_text(encoding="utf-8") == expected.getvalue()

@@ -124,6 +124,18 @@ def test_every_token_the_scalar_parser_accepts(tmp_path: Path) -> None:
     assert_same_exams(ExamBatch.from_csv(path), scalar_batch(path))
 
 
+def test_values_of_two_to_four_bytes_are_packed_as_tokens() -> None:
+    """Read a word at a time from the data, to its very end (where the data is padded)."""
+    values = ["NT", "3**", "Yes", "x", "", "NT*", "C8", "T1"]
+    data = np.frombuffer("".join(values).encode(), np.uint8)
+    lengths = np.array([len(v) for v in values], np.int32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
+    short = (lengths >= 2) & (lengths <= 4)
+    packed = csv_io._packed(data, starts[short], lengths[short])
+    assert packed.tolist() == [csv_io._pack(v.encode()) for v in values if 2 <= len(v) <= 4]
+    assert csv_io._packed(data[:-1], starts[1:2], lengths[1:2]).tolist() == [csv_io._pack(b"3**")]
+
+
 def test_ids_are_stripped_and_empty_ids_are_none(tmp_path: Path) -> None:
     rows = exam_rows([normal_exam(" A1 "), c5_complete_exam(None), c5_incomplete_exam("  ")])
     path = write_rows(tmp_path / "exams.csv", rows)

@@ -257,8 +257,8 @@ def _large(source: ExamSource) -> bool:
         return False
 
 
-def _classified(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
-    first = 1
+def _classified(batches: Iterable[ExamBatch], first: int = 1) -> Iterator[BatchClassification]:
+    """The results of ``batches`` (exams numbered from ``first``), classified here."""
     for batch in batches:
         if len(batch):
             try:
@@ -272,17 +272,28 @@ def _classified(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
 
 def _classified_in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
     """Like :func:`_classified`, with ``classify_batch`` in a worker process: the next
-    batches are read (here) while earlier ones are classified (there), results in order."""
+    batches are read (here) while earlier ones are classified (there), results in order.
+
+    The worker takes a while to start (it imports the program's main module: with the
+    ``regencord`` script, the whole command line, over a second); the batches read until
+    then are classified here."""
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        started = pool.submit(int)  # done once the worker runs
         pending: deque[tuple[int, tuple[str | None, ...], Future[BatchClassification]]] = deque()
         first = 1
         for batch in batches:
             if not len(batch):
                 continue
-            # The ids stay here: only the cell arrays cross to the worker and back.
-            job = pool.submit(_classify_job, replace(batch, ids=(None,) * len(batch)))
-            pending.append((first, batch.ids, job))
+            if pending or _worker_started(started):
+                # The ids stay here: only the cell arrays cross to the worker and back.
+                # The engine's function is sent (by name): the worker does not import
+                # this module.
+                exams = replace(batch, ids=(None,) * len(batch))
+                job = pool.submit(batch_engine.classify_batch, exams)
+                pending.append((first, batch.ids, job))
+            else:
+                yield from _classified([batch], first)
             first += len(batch)
             while len(pending) > 2:
                 yield _result(*pending.popleft())
@@ -290,9 +301,9 @@ def _classified_in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassif
             yield _result(*pending.popleft())
 
 
-def _classify_job(batch: ExamBatch) -> BatchClassification:
-    """The worker's job (a module-level function, so that it pickles by name)."""
-    return batch_engine.classify_batch(batch)
+def _worker_started(started: Future[int]) -> bool:
+    """Whether the worker process has run its first job ``started``."""
+    return started.done()
 
 
 def _result(

@@ -26,8 +26,11 @@ yields exams not yielded before.
 
 :func:`write_results_csv` and :func:`write_results_json` write a
 :class:`BatchClassification` exactly as :func:`regencord.isncsci.io.write_results` writes
-the same results: each distinct value is formatted (CSV-quoted or JSON-encoded) once, and
-rows are assembled by joining. :class:`ResultWriter` writes batch after batch into one file.
+the same results: each distinct value is formatted (CSV-quoted or JSON-encoded) once. A
+CSV row's pieces (its id, then a field per column) are taken by pyarrow from one string
+array of the ids and those fields, every row's at once: the result's bytes are the rows.
+JSON items are joined in Python. :class:`ResultWriter` writes batch after batch into one
+file.
 """
 
 from __future__ import annotations
@@ -177,8 +180,7 @@ class _Tokens:
         if n and starts[-1] >= data.size:  # empty values at the end start past the data
             starts = np.minimum(starts, data.size - 1)
         codes: U8 = self._single.take(data.take(starts))
-        codes[lengths != 1] = _UNRESOLVED
-        rows = np.flatnonzero(codes == _UNRESOLVED)
+        rows = np.flatnonzero(lengths != 1)  # a value of one byte is ASCII (valid UTF-8)
         if rows.size:
             codes[rows] = self._resolve(column, rows, starts[rows], lengths[rows], data)
         return codes
@@ -190,12 +192,7 @@ class _Tokens:
         codes[lengths == 0] = self.empty
         short = np.flatnonzero((lengths >= 2) & (lengths <= 4))
         if short.size and self._keys.size:
-            s, n = starts[short], lengths[short].astype(np.uint64)
-            key = n << np.uint64(32)
-            last = data.size - 1
-            for k in range(4):
-                byte = data[np.minimum(s + k, last)].astype(np.uint64) << np.uint64(8 * k)
-                key |= np.where(n > k, byte, np.uint64(0))
+            key = _packed(data, starts[short], lengths[short])
             at = np.minimum(np.searchsorted(self._keys, key), self._keys.size - 1)
             found = self._keys[at] == key
             codes[short[found]] = self._key_codes[at[found]]
@@ -204,6 +201,20 @@ class _Tokens:
             values = column.take(pa.array(rows[rest])).to_pylist()
             codes[rest] = [self.code(v) for v in values]
         return codes
+
+
+_LOW_BYTES = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], np.uint32)
+
+
+def _packed(data: U8, starts: I32, lengths: I32) -> npt.NDArray[np.uint64]:
+    """The values of 2 to 4 bytes at ``starts`` (ascending) in ``data``, each packed as
+    :func:`_pack` packs a token: the four bytes from each start read as one word."""
+    if data.size < int(starts[-1]) + 4:  # the last words would run past the data
+        data = np.concatenate([data, np.zeros(3, np.uint8)])
+    words = np.ndarray((data.size - 3,), np.dtype("<u4"), buffer=data, strides=(1,))
+    key = (words[starts] & _LOW_BYTES[lengths]).astype(np.uint64)
+    key |= lengths.astype(np.uint64) << np.uint64(32)
+    return key
 
 
 def _string_buffers(column: pa.Array) -> tuple[I32, U8]:
@@ -641,6 +652,7 @@ class _CsvBatchReader:
                         column_types=dict.fromkeys(names, pa.string()),
                         strings_can_be_null=False,
                         quoted_strings_can_be_null=False,
+                        check_utf8=False,  # _Watched has checked every byte (faster)
                     ),
                 )
                 parsed = ((rb, source.position) for rb in reader)
@@ -870,12 +882,60 @@ def write_results_csv(result: BatchClassification, stream: TextIO, *, header: bo
     as :func:`regencord.isncsci.io.write_results` would; return how many rows."""
     if header:
         stream.write(",".join(RESULT_CSV_COLUMNS) + "\n")
-    encoded = result.encoded_columns()
-    names = [name for name, _ in RESULT_COLUMNS]
-    columns = [_decorated(encoded[name], _csv_next_field) for name in names]
-    columns[-1] = _decorated(columns[-1], lambda v: v + "\n")
-    _write_rows(stream, _csv_ids(result.ids), columns)
+    pieces, columns = _csv_pieces(result)
+    for start in range(0, len(result), _ROWS_PER_WRITE):
+        rows = slice(start, start + _ROWS_PER_WRITE)
+        stream.write(_csv_rows(result.ids[rows], pieces, [(c[rows], at) for c, at in columns]))
     return len(result)
+
+
+_Positions = tuple[Intp, int]
+"""Where a column's pieces of text are: a code per row, and where its pieces begin."""
+
+
+def _csv_pieces(result: BatchClassification) -> tuple[pa.Array, list[_Positions]]:
+    """What follows the id in each result CSV row, as pieces of text: each result column's
+    distinct values as fields, each after its comma (the last column's with the line end),
+    all in one string array; and where each column's pieces are in it. Columns that share
+    their values (the right and left sides) share their pieces."""
+    encoded = result.encoded_columns()
+    texts: list[str] = []
+    columns: list[_Positions] = []
+    starts: dict[tuple[int, bool], int] = {}
+    last = RESULT_COLUMNS[-1][0]
+    for name, _ in RESULT_COLUMNS:
+        column = encoded[name]
+        key = (id(column.categories), name == last)
+        if key not in starts:
+            starts[key] = len(texts)
+            end = "\n" if name == last else ""
+            texts += [_csv_next_field(value) + end for value in column.categories.tolist()]
+        columns.append((column.codes, starts[key]))
+    return pa.array(texts, pa.large_string()), columns
+
+
+def _csv_rows(ids: Sequence[str | None], pieces: pa.Array, columns: list[_Positions]) -> str:
+    """The result CSV rows of exams ``ids`` (the pieces of each row given by ``columns``):
+    every row's id and pieces taken at once, end to end, from one string array."""
+    n = len(ids)
+    heads = pa.array(_csv_ids(ids), pa.large_string())
+    index = np.empty((n, 1 + len(columns)), np.int32)
+    index[:, 0] = np.arange(len(pieces), len(pieces) + n)
+    for k, (codes, at) in enumerate(columns, 1):
+        np.add(codes, at, out=index[:, k], casting="unsafe")
+    rows = pa.concat_arrays([pieces, heads]).take(index.reshape(-1))
+    return _joined(rows)
+
+
+def _joined(strings: pa.Array) -> str:
+    """The values of a large string array, end to end."""
+    _, offsets_buffer, data = strings.buffers()
+    if data is None or not len(strings):
+        return ""
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=np.int64, count=len(strings) + 1, offset=strings.offset * 8
+    )
+    return str(memoryview(data)[offsets[0] : offsets[-1]], "utf-8")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +28,6 @@ _COMPLETENESS: Order = ((0, "C"), (1, "I"))
 _AIS: Order = tuple((i, g) for i, g in enumerate("ABCDE"))
 
 
-@lru_cache(maxsize=1 << 16)
 def _notation(values: int, tagged: int, order: Order) -> str:
     return ",".join(
         name + ("*" if tagged >> bit & 1 else "") for bit, name in order if values >> bit & 1
@@ -66,19 +65,40 @@ def _notations(values: npt.NDArray[Any], tagged: npt.NDArray[Any], order: Order)
     """Praxis notation for every element, formatting each distinct result once. A single
     untagged value (the common case) is looked up by its bit; the other results are
     made distinct with :func:`numpy.unique`."""
-    values, tagged = values.astype(np.uint32), tagged.astype(np.uint32)
+    values = values.astype(np.uint32, copy=False)
+    tagged = tagged.astype(np.uint32, copy=False)
     single = (tagged == 0) & (values != 0) & ((values & (values - np.uint32(1))) == 0)
     codes = _BIT_OF_POWER[values % np.uint32(37)]
-    categories = [_notation(1 << bit, 0, order) for bit in range(32)]
+    categories = list(_single_notations(order))
     others = np.flatnonzero(~single.reshape(-1))
     if others.size:
-        pairs = (values.reshape(-1)[others].astype(np.uint64) << np.uint64(32)) | tagged.reshape(
-            -1
-        )[others].astype(np.uint64)
+        pairs = values.reshape(-1)[others].astype(np.uint64) << np.uint64(32)
+        pairs |= tagged.reshape(-1)[others]
         unique, inverse = np.unique(pairs, return_inverse=True)
         codes.reshape(-1)[others] = len(categories) + inverse
-        categories += [_notation(int(p) >> 32, int(p) & 0xFFFFFFFF, order) for p in unique]
+        categories += _pair_notations(unique.tolist(), order)
     return EncodedColumn(np.array(categories, dtype=object), codes)
+
+
+@cache
+def _single_notations(order: Order) -> tuple[str, ...]:
+    """The notation of each single untagged value, by bit."""
+    return tuple(_notation(1 << bit, 0, order) for bit in range(32))
+
+
+_PAIR_NOTATIONS: dict[Order, dict[int, str]] = {}
+"""Notations already made, per order, by ``values << 32 | tagged``."""
+
+
+def _pair_notations(pairs: list[int], order: Order) -> list[str]:
+    """The notation of each ``values << 32 | tagged``, each made once (up to a bound)."""
+    known = _PAIR_NOTATIONS.setdefault(order, {})
+    missing = [p for p in pairs if p not in known]
+    if len(known) + len(missing) > 1 << 16:
+        known.clear()
+        missing = pairs
+    known.update((p, _notation(p >> 32, p & 0xFFFFFFFF, order)) for p in missing)
+    return [known[p] for p in pairs]
 
 
 def level_notation(masks: LevelMasks) -> Strings:
