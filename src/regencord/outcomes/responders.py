@@ -27,7 +27,7 @@ from regencord.outcomes.events import (
     motor_level_verdict,
     score_gain_verdict,
 )
-from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint
+from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint, score_text
 
 _METRICS = {
     "uems": Metric.UEMS,
@@ -180,7 +180,7 @@ def judge(rule: Rule, trajectory: Trajectory) -> Judgement:
         metric = _METRICS[rule.metric]
         verdict = score_gain_verdict(trajectory, metric, point, rule.min_gain)
         before, after = trajectory.baseline_value(metric), point.value(metric)
-        detail = f"{metric.value} {_num(before)} → {_num(after)}"
+        detail = f"{metric.value} {score_text(before)} → {score_text(after)}"
     return Judgement(sid, verdict, point.visit, detail)
 
 
@@ -191,10 +191,6 @@ def _levels_detail(base: TrajectoryPoint, point: TrajectoryPoint) -> str:
         return f"R {praxis['motorRight']} / L {praxis['motorLeft']}"
 
     return f"motor level {text(base)} → {text(point)}"
-
-
-def _num(value: float | None) -> str:
-    return "ND" if value is None else f"{value:g}"
 
 
 @dataclass(frozen=True)

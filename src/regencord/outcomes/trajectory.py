@@ -51,6 +51,11 @@ _EXAM_VALUE: dict[Metric, Callable[[Classification], int | None]] = {
 }
 
 
+def score_text(value: float | None) -> str:
+    """A score or measure for text: ``26``, ``0.21``; ``ND`` when not determinable."""
+    return "ND" if value is None else f"{value:g}"
+
+
 def level_rank(level: LevelOutcome) -> int:
     """Position of a level from C1 (0) to S4-5 (28); INT (intact) ranks below S4-5."""
     return len(Level) if isinstance(level, Marker) else int(level)

@@ -17,7 +17,7 @@ from regencord.outcomes.analysis import TrialAnalysis
 from regencord.outcomes.efficacy import undetermined_ids
 from regencord.outcomes.events import Verdict
 from regencord.outcomes.natural_history import NaturalHistoryOutcome
-from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint
+from regencord.outcomes.trajectory import Metric, Trajectory, TrajectoryPoint, score_text
 from regencord.reports import figures
 from regencord.reports.narrative import dose_text, participant_narrative
 from regencord.reports.segmental import SEGMENTAL_CSS, SEGMENTAL_LEGEND, segmental_chart
@@ -32,9 +32,10 @@ _ENV = Environment(
 
 
 def _num(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return "ND"
-    return f"{value:.{digits}f}" if digits else f"{value:g}"
+    """:func:`score_text`, or with ``digits`` decimals."""
+    if value is None or not digits:
+        return score_text(value)
+    return f"{value:.{digits}f}"
 
 
 def _pct(value: float | None) -> str:

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from regencord.outcomes.model import AdverseEventPoint, ParticipantData
+from regencord.outcomes.safety import RELATED
 from regencord.reports._plot import (
     WEEK,
     add_rects,
@@ -24,7 +25,6 @@ from regencord.reports._plot import (
 )
 from regencord.reports.palette import AIS_COLOURS, CTCAE_COLOURS, UNDETERMINED_COLOUR, ais_label
 
-RELATED = frozenset({"possible", "probable", "definite"})
 """``related_to_cells`` values drawn as related to the transplanted cells."""
 
 Rect = tuple[float, float, float, float]

@@ -320,7 +320,8 @@ class LotSummary:
         return tuple(a for a in REQUIRED_ASSAYS if a not in present)
 
 
-def _qc_view(r: QcResult) -> QcView:
+def qc_view(r: QcResult) -> QcView:
+    """A QC result as shown: its value and specification as text, pass or fail."""
     return QcView(
         id=r.id,
         assay=r.assay,
@@ -348,7 +349,7 @@ def lot_summary(lot: Lot) -> LotSummary:
         passage=lot.passage,
         manufactured_on=lot.manufactured_on,
         expires_on=lot.expires_on,
-        qc=tuple(_qc_view(r) for r in lot.qc_results if not r.deleted),
+        qc=tuple(qc_view(r) for r in lot.qc_results if not r.deleted),
         decisions=tuple(_decision_view(d) for d in lot.decisions if not d.deleted),
         status=status,
         qc_problems=tuple(str(p) for p in release_problems(lot)),
@@ -386,7 +387,7 @@ def release_problems(lot: Lot) -> list[FieldProblem]:
     problems = []
     for r in results:
         if not r.meets_specification:
-            shown = _qc_view(r)
+            shown = qc_view(r)
             spec = shown.specification_text
             problems.append(
                 FieldProblem(
@@ -569,7 +570,7 @@ def record_qc(
         session.add(result)
         session.flush()
         session.refresh(lot)
-        return _qc_view(result), lot_summary(lot)
+        return qc_view(result), lot_summary(lot)
 
 
 def _decision_date(record: str, lot: Lot, value: DecisionInput) -> date:

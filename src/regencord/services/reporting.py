@@ -39,7 +39,7 @@ from regencord.outcomes.responders import PRESETS, InvalidSpec, load_spec
 from regencord.reports.html import render_report
 from regencord.reports.pdf import html_to_pdf
 from regencord.services.errors import invalid
-from regencord.services.product import decision_in_force, number_text, specification_text
+from regencord.services.product import decision_in_force, qc_view
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -73,18 +73,12 @@ def _by_participant(rows: Iterable[Any], key: str = "participant_id") -> dict[in
 
 
 def _qc(lot: Lot) -> tuple[QcPoint, ...]:
-    points = []
-    for r in sorted(lot.qc_results, key=lambda r: (r.tested_on, r.id)):
-        if r.deleted:
-            continue
-        parts = []
-        if r.value is not None:
-            parts.append(number_text(r.value) + (f" {r.unit}" if r.unit else ""))
-        if r.text_result is not None:
-            parts.append(r.text_result)
-        spec = specification_text(r.spec_min, r.spec_max, r.spec_expected, r.unit)
-        points.append(QcPoint(r.assay, ", ".join(parts), spec, r.meets_specification, r.tested_on))
-    return tuple(points)
+    live = (r for r in lot.qc_results if not r.deleted)
+    results = sorted(live, key=lambda r: (r.tested_on, r.id))
+    return tuple(
+        QcPoint(v.assay, v.result_text, v.specification_text, v.passed, v.tested_on)
+        for v in map(qc_view, results)
+    )
 
 
 def _transplant(t: Transplant, injury: date) -> TransplantInfo:
@@ -116,6 +110,56 @@ def _transplant(t: Transplant, injury: date) -> TransplantInfo:
             if not c.deleted
         ),
         protocol_deviation=t.protocol_deviation,
+    )
+
+
+def _exam_point(e: ExamRecord, visit: str, injury: date) -> ExamPoint:
+    return ExamPoint(
+        visit=visit,
+        day=(e.exam_date - injury).days,
+        exam_date=e.exam_date,
+        exam=Exam.from_praxis(e.raw),
+        result=classification_from_praxis(e.classification),
+    )
+
+
+def _measure_point(m: FunctionalMeasure, visit: str, injury: date) -> MeasurePoint:
+    return MeasurePoint(
+        visit=visit,
+        day=(m.measure_date - injury).days,
+        measure_date=m.measure_date,
+        kind=m.kind.value,
+        value=m.value,
+        name=m.name,
+        aid=m.aid,
+        scim_items=m.scim_items,
+    )
+
+
+def _ae_point(a: AdverseEvent, injury: date) -> AdverseEventPoint:
+    return AdverseEventPoint(
+        term=a.term,
+        onset_day=(a.onset_date - injury).days,
+        onset_date=a.onset_date,
+        resolution_date=a.resolution_date,
+        ctcae_grade=a.ctcae_grade,
+        serious=a.serious,
+        related_to_cells=a.related_to_cells.value,
+        related_to_surgery=a.related_to_surgery.value,
+        related_to_immunosuppression=a.related_to_immunosuppression.value,
+        outcome=a.outcome.value,
+    )
+
+
+def _imaging_point(i: ImagingFinding, injury: date) -> ImagingPoint:
+    return ImagingPoint(
+        day=(i.imaging_date - injury).days,
+        imaging_date=i.imaging_date,
+        modality=i.modality.value,
+        finding=i.finding,
+        suspected_mass=i.suspected_mass,
+        syrinx=i.syrinx,
+        lesion_length_mm=i.lesion_length_mm,
     )
 
 
@@ -233,55 +277,15 @@ def load_trial_data(db: Database, trial_code: str) -> LoadedTrial:
                     statuses=tuple(statuses.get(p.id, [])) or (p.status.value,),
                     transplant=_transplant(t[0], injury) if t else None,
                     exams=tuple(
-                        ExamPoint(
-                            visit=visits[e.visit_id].scheduled.name,
-                            day=(e.exam_date - injury).days,
-                            exam_date=e.exam_date,
-                            exam=Exam.from_praxis(e.raw),
-                            result=classification_from_praxis(e.classification),
-                        )
+                        _exam_point(e, visits[e.visit_id].scheduled.name, injury)
                         for e in exams_of[p.id]
                     ),
                     measures=tuple(
-                        MeasurePoint(
-                            visit=visits[m.visit_id].scheduled.name,
-                            day=(m.measure_date - injury).days,
-                            measure_date=m.measure_date,
-                            kind=m.kind.value,
-                            value=m.value,
-                            name=m.name,
-                            aid=m.aid,
-                            scim_items=m.scim_items,
-                        )
+                        _measure_point(m, visits[m.visit_id].scheduled.name, injury)
                         for m in measures_of[p.id]
                     ),
-                    adverse_events=tuple(
-                        AdverseEventPoint(
-                            term=a.term,
-                            onset_day=(a.onset_date - injury).days,
-                            onset_date=a.onset_date,
-                            resolution_date=a.resolution_date,
-                            ctcae_grade=a.ctcae_grade,
-                            serious=a.serious,
-                            related_to_cells=a.related_to_cells.value,
-                            related_to_surgery=a.related_to_surgery.value,
-                            related_to_immunosuppression=a.related_to_immunosuppression.value,
-                            outcome=a.outcome.value,
-                        )
-                        for a in aes.get(p.id, [])
-                    ),
-                    imaging=tuple(
-                        ImagingPoint(
-                            day=(i.imaging_date - injury).days,
-                            imaging_date=i.imaging_date,
-                            modality=i.modality.value,
-                            finding=i.finding,
-                            suspected_mass=i.suspected_mass,
-                            syrinx=i.syrinx,
-                            lesion_length_mm=i.lesion_length_mm,
-                        )
-                        for i in imaging.get(p.id, [])
-                    ),
+                    adverse_events=tuple(_ae_point(a, injury) for a in aes.get(p.id, [])),
+                    imaging=tuple(_imaging_point(i, injury) for i in imaging.get(p.id, [])),
                 )
             )
         data = TrialData(

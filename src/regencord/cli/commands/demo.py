@@ -15,15 +15,11 @@ from regencord.cli.options import DbOption, open_db, reported
 from regencord.demo.build import DEMO_TRIAL_CODE, build_demo
 from regencord.outcomes.analysis import TrialAnalysis
 from regencord.outcomes.natural_history import NaturalHistoryOutcome
-from regencord.outcomes.trajectory import Metric
+from regencord.outcomes.trajectory import Metric, score_text
 from regencord.services.database import initialise
 from regencord.services.reporting import write_report
 
 DEFAULT_OUT = Path("regencord-demo")
-
-
-def _num(value: float | None) -> str:
-    return "ND" if value is None else f"{value:g}"
 
 
 def _table(analysis: TrialAnalysis) -> Table:
@@ -39,7 +35,7 @@ def _table(analysis: TrialAnalysis) -> Table:
             base.nli,
             f"{base.ais_text} → {last.ais_text}",
             *(
-                f"{_num(t.baseline_value(m))} → {_num(t.latest_value(m))}"
+                f"{score_text(t.baseline_value(m))} → {score_text(t.latest_value(m))}"
                 for m in (Metric.UEMS, Metric.LEMS, Metric.WISCI)
             ),
         )
