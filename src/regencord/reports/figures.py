@@ -33,7 +33,7 @@ from regencord.reports._plot import (
     style,
     to_svg,
 )
-from regencord.reports.lanes import RELATED, adverse_event_timeline, ais_lanes
+from regencord.reports.lanes import adverse_event_timeline, ais_lanes
 from regencord.reports.palette import (
     AIS_COLOURS,
     CTCAE_COLOURS,
@@ -45,7 +45,6 @@ from regencord.reports.palette import (
 __all__ = [
     "AIS_COLOURS",
     "CTCAE_COLOURS",
-    "RELATED",
     "UNDETERMINED_COLOUR",
     "MotorScore",
     "NaturalHistoryBand",
