@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class Tag(Enum):
@@ -60,13 +61,16 @@ def parse_cell(raw: object, kind: CellKind) -> Cell | None:
     A normal score (5 motor, 2 sensory) cannot carry a non-SCI tag: the worksheet lists
     tagged scores 0*-4* and NT* for motor and 0*, 1* and NT* for sensory.
     """
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
         return None
-    if isinstance(raw, int):
-        raw = str(raw)
-    if not isinstance(raw, str):
-        return None
-    match = _CELL_RE.match(raw.strip().upper())
+    return _parse_text(str(raw), kind)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str, kind: CellKind) -> Cell | None:
+    """:func:`parse_cell` of a text; cached, as a worksheet repeats a few dozen values
+    (cells are immutable)."""
+    match = _CELL_RE.match(text.strip().upper())
     if match is None:
         return None
     score = None if match.group(1) == "NT" else int(match.group(1))
