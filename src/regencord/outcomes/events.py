@@ -99,15 +99,11 @@ def _combine_all(verdicts: list[Verdict]) -> Verdict:
     return Verdict.UNDETERMINED if Verdict.UNDETERMINED in verdicts else Verdict.YES
 
 
-def score_gain(trajectory: Trajectory, metric: Metric, point: TrajectoryPoint) -> float | None:
-    """Change of ``metric`` from its baseline to ``point`` (``None`` when not determinable)."""
-    return trajectory.change(metric, point)
-
-
 def score_gain_verdict(
     trajectory: Trajectory, metric: Metric, point: TrajectoryPoint, min_gain: float
 ) -> Verdict:
-    gain = score_gain(trajectory, metric, point)
+    """Gain of ``metric`` from its baseline to ``point`` of at least ``min_gain``."""
+    gain = trajectory.change(metric, point)
     if gain is None:
         return Verdict.NO_DATA
     return Verdict.YES if gain >= min_gain else Verdict.NO

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
-from regencord.isncsci import AIS, Classification, Level, LevelOutcome, Marker, Outcome
+from regencord.isncsci import AIS, Level, LevelOutcome, Marker, Outcome, Totals
 from regencord.isncsci.classification import level_notation
 from regencord.outcomes.model import ExamPoint, MeasurePoint, ParticipantData
 
@@ -43,11 +44,12 @@ class Metric(Enum):
 
 _EXAM_METRICS = {Metric.UEMS, Metric.LEMS, Metric.MOTOR_TOTAL, Metric.LIGHT_TOUCH, Metric.PIN_PRICK}
 
-_EXAM_VALUE: dict[Metric, Callable[[Classification], int | None]] = {
-    Metric.UEMS: lambda c: c.totals.upper_extremity,
-    Metric.LEMS: lambda c: c.totals.lower_extremity,
-    Metric.LIGHT_TOUCH: lambda c: c.totals.light_touch,
-    Metric.PIN_PRICK: lambda c: c.totals.pin_prick,
+_EXAM_VALUE: dict[Metric, Callable[[Totals], int | None]] = {
+    Metric.UEMS: lambda t: t.upper_extremity,
+    Metric.LEMS: lambda t: t.lower_extremity,
+    Metric.MOTOR_TOTAL: lambda t: t.motor,
+    Metric.LIGHT_TOUCH: lambda t: t.light_touch,
+    Metric.PIN_PRICK: lambda t: t.pin_prick,
 }
 
 
@@ -92,7 +94,7 @@ class TrajectoryPoint:
 
     def value(self, metric: Metric) -> float | None:
         if metric.from_exam:
-            return None if self.exam is None else _exam_metric(metric, self.exam.result)
+            return None if self.exam is None else _EXAM_VALUE[metric](self.exam.result.totals)
         return _measure_value(metric, self.measures)
 
     def scim_indoor_mobility(self) -> int | None:
@@ -104,14 +106,6 @@ class TrajectoryPoint:
 
     def measure(self, kind: str) -> MeasurePoint | None:
         return next((m for m in self.measures if m.kind == kind), None)
-
-
-def _exam_metric(metric: Metric, result: Classification) -> int | None:
-    t = result.totals
-    if metric is Metric.MOTOR_TOTAL:
-        u, low = t.upper_extremity, t.lower_extremity
-        return None if u is None or low is None else u + low
-    return _EXAM_VALUE[metric](result)
 
 
 def _measure_value(metric: Metric, measures: tuple[MeasurePoint, ...]) -> float | None:
@@ -137,7 +131,7 @@ class Trajectory:
     def study_id(self) -> str:
         return self.participant.study_id
 
-    @property
+    @cached_property
     def baseline(self) -> TrajectoryPoint | None:
         """The pre-treatment exam: the last on or before the transplant day, else the first."""
         exams = [p for p in self.points if p.exam is not None]
@@ -154,12 +148,17 @@ class Trajectory:
 
     def baseline_value(self, metric: Metric) -> float | None:
         """The metric's last value on or before the baseline exam's day, else its first."""
+        return self._baseline_values[metric]
+
+    @cached_property
+    def _baseline_values(self) -> dict[Metric, float | None]:
         base = self.baseline
-        recorded = [(p.day, v) for p in self.points if (v := p.value(metric)) is not None]
-        if not recorded:
-            return None
-        before = [v for day, v in recorded if base is not None and day <= base.day]
-        return before[-1] if before else recorded[0][1]
+        out: dict[Metric, float | None] = {}
+        for metric in Metric:
+            recorded = [(p.day, v) for p in self.points if (v := p.value(metric)) is not None]
+            before = [v for day, v in recorded if base is not None and day <= base.day]
+            out[metric] = before[-1] if before else recorded[0][1] if recorded else None
+        return out
 
     def latest_value(self, metric: Metric) -> float | None:
         return next((v for p in reversed(self.points) if (v := p.value(metric)) is not None), None)

@@ -59,15 +59,10 @@ __all__ = [
 MotorScore = Literal["lems", "uems", "motor_total"]
 
 
-def _motor_total(t: Totals) -> int | None:
-    upper, lower = t.upper_extremity, t.lower_extremity
-    return None if upper is None or lower is None else upper + lower
-
-
 _MOTOR_SCORES: dict[str, tuple[str, Callable[[Totals], int | None]]] = {
     "lems": ("LEMS", lambda t: t.lower_extremity),
     "uems": ("UEMS", lambda t: t.upper_extremity),
-    "motor_total": ("total motor score", _motor_total),
+    "motor_total": ("total motor score", lambda t: t.motor),
 }
 
 

@@ -60,6 +60,11 @@ class Totals:
         return _add(self.right.lower_extremity, self.left.lower_extremity)
 
     @property
+    def motor(self) -> Score:
+        """Total motor score (UEMS + LEMS), both sides."""
+        return _add(self.upper_extremity, self.lower_extremity)
+
+    @property
     def light_touch(self) -> Score:
         return _add(self.right.light_touch, self.left.light_touch)
 
