@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import FieldProblem, InvalidInput, Locked, invalid
 from regencord.services.participants import find_participant as find_participant
 from regencord.services.unit import unit_of_work
+from regencord.services.validation import reason_given
 from regencord.store.db import Database
 from regencord.store.models import Anchor, Base, Participant, ScheduledVisit, Trial, Visit
 from regencord.store.models.visit import RecordLocked
@@ -31,7 +32,9 @@ def today() -> date:
 
 @contextmanager
 def followup_unit(db: Database, *, user: str, reason: str | None = None) -> Iterator[Session]:
-    """:func:`unit_of_work`, with the store's lock guard reported as :class:`Locked`."""
+    """:func:`unit_of_work`, with the store's lock guard reported as :class:`Locked`; a
+    blank ``reason`` is refused (:func:`~regencord.services.validation.reason_given`)."""
+    reason = reason_given(reason)
     try:
         with unit_of_work(db, user=user, reason=reason) as session:
             yield session

@@ -29,7 +29,7 @@ from regencord.services.followup import (
 from regencord.services.quality import run_checks_for
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -218,6 +218,7 @@ def update_adverse_event(
 ) -> AdverseEventSummary:
     """Change fields of a recorded adverse event (e.g. its resolution and outcome); the
     whole event is validated again. Needs a reason."""
+    reason = reason_given(reason, f"adverse event {event_id}")
     with followup_unit(db, user=user, reason=reason) as session:
         ae = session.get(AdverseEvent, event_id)
         if ae is None or ae.deleted:

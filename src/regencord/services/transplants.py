@@ -38,7 +38,7 @@ from regencord.services.product import (
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.unit import unit_of_work
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -455,6 +455,7 @@ def stop_immunosuppression(
     record = f"immunosuppression course {course_id} of {study_id} (trial {trial_code})"
     day = validated(_StopInput, {"stop_on": stop_on}, record).stop_on
     raise_problems([not_after_today(record, "stop_on", day)])
+    reason = reason_given(reason, "immunosuppression course")
     audit_reason = reason or "immunosuppression course stopped"
     with unit_of_work(db, user=user, reason=audit_reason) as session:
         transplant = _find_transplant(session, trial_code, study_id)
