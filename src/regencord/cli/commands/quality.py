@@ -106,9 +106,14 @@ def configure(
         say(line)
 
 
+def _state(view: QueryView) -> str:
+    """The query's state, and "check now passes" when its check no longer finds the fault."""
+    return f"{view.state.value} (check now passes)" if view.passing else view.state.value
+
+
 def _query_rows(views: list[QueryView]) -> list[str]:
     rows = [
-        (v.id, v.trial, v.site, v.state.value, v.participant, f"{v.table} {v.record_id}",
+        (v.id, v.trial, v.site, _state(v), v.participant, f"{v.table} {v.record_id}",
          v.check, v.message)
         for v in views
     ]  # fmt: skip
@@ -134,10 +139,21 @@ def queries(
         return
     for line in _query_rows(found):
         say(line)
+    passing = sum(v.passing for v in found)
+    if passing:
+        say(
+            f"{_plural(passing, 'query')} whose check now passes: close with "
+            "'regencord query close --passing --reason …'"
+        )
+
+
+def _plural(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def _show(view: QueryView) -> None:
-    say(f"query {view.id} ({view.state.value}): {view.participant} {view.table} {view.record_id}")
+    say(f"query {view.id} ({_state(view)}): {view.participant} {view.table} {view.record_id}")
     say(f"  {view.check}: {view.message}")
     for step in view.steps:
         say(f"  {step.at:%Y-%m-%d %H:%M} {step.user} [{step.state.value}] {step.text}")
@@ -164,12 +180,51 @@ def answer(
 
 @query.command("close")
 def close(
-    query_id: Annotated[int, typer.Argument(help="Query id.")],
-    text: TextOption,
+    text: Annotated[
+        str,
+        typer.Option(
+            "--text",
+            "--reason",
+            metavar="TEXT",
+            help="Why it is closed (recorded in the query and the audit trail).",
+            show_default=False,
+        ),
+    ],
+    query_id: Annotated[
+        int | None, typer.Argument(help="Query id (not with --passing).", show_default=False)
+    ] = None,
+    passing: Annotated[
+        bool,
+        typer.Option(
+            "--passing", help="Close every open or answered query whose check now passes."
+        ),
+    ] = False,
+    trial: Annotated[
+        str | None,
+        typer.Option("--trial", help="With --passing: only this trial.", show_default=False),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Close a query, with a note."""
-    _show(
-        run(db, lambda d: quality.close_query(d, user=user_of(user), query_id=query_id, text=text))
+    """Close a query, or with --passing every query whose check now passes.
+
+    Each closed query records the reason as its last step, audited.
+    """
+    if passing == (query_id is not None):
+        fail(["give either a query id or --passing"])
+    if query_id is not None:
+        number = query_id
+        _show(
+            run(
+                db,
+                lambda d: quality.close_query(d, user=user_of(user), query_id=number, text=text),
+            )
+        )
+        return
+    closed = run(
+        db,
+        lambda d: quality.close_passing_queries(d, user=user_of(user), text=text, trial_code=trial),
     )
+    for view in closed:
+        say(f"closed query {view.id}: {view.participant} {view.check}: {view.message}")
+    say(f"closed {_plural(len(closed), 'query')} whose check now passes")
