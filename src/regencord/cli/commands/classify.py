@@ -68,8 +68,24 @@ CSV_ROWS_PER_BATCH = 65_536
 default: as fast end to end (the engine's working arrays stay in cache) with a lower peak
 memory (see ``benchmarks/bench_csv_pipeline.py``)."""
 
+TABLE_MAX_EXAMS = 1000
+"""The most exams printed as a table: the table is built whole (its columns fit its widest
+value) and is meant for a screenful; more are refused before anything is printed, with the
+options that stream them (``-o FILE``, ``--format csv``)."""
+
 EXIT_INVALID_INPUT = 2
 EXIT_WRITE_FAILED = 1
+
+
+class _TooManyForTable(Exception):
+    """More exams than :data:`TABLE_MAX_EXAMS` for a table."""
+
+
+def _at_most(items: Iterable[T], limit: int) -> Iterator[T]:
+    for n, item in enumerate(items, 1):
+        if n > limit:
+            raise _TooManyForTable
+        yield item
 
 
 def classify(
@@ -114,6 +130,13 @@ def classify(
     """
     if output is not None and _same_file(input_path, output):
         _fail(f"error: {output} is the input file; nothing written", EXIT_INVALID_INPUT)
+    if output is not None and output_format is None and format_of(output) is None:
+        accepted = ", ".join(f".{f.value}" for f in FileFormat)
+        _fail(
+            f"error: --output: {str(output)!r} has no known extension ({accepted}); "
+            "name the file so, or give --format; nothing written",
+            EXIT_INVALID_INPUT,
+        )
     fmt = output_format or (format_of(output) if output is not None else None) or FileFormat.JSON
     explanations: list[tuple[str, list[str]]] = []
     table_rows: list[Classification] = []
@@ -131,7 +154,7 @@ def classify(
                     printed = io.StringIO()
                     count = write_results(results, printed, fmt)
                 else:
-                    table_rows = list(results)
+                    table_rows = list(_at_most(results, TABLE_MAX_EXAMS))
                     count = len(table_rows)
         elif output is not None:
             with atomic_write(output) as f:
@@ -141,6 +164,13 @@ def classify(
             count = _classify_in_bulk(source, printed, fmt)
     except InvalidExam as e:
         _fail_with_problems(e.problems, input_path)
+    except _TooManyForTable:
+        _fail(
+            f"error: {input_path} holds more than {TABLE_MAX_EXAMS} exams, too many to print "
+            f"as a table: write the results to a file (-o results.csv) or print them as CSV "
+            "(--format csv)",
+            EXIT_INVALID_INPUT,
+        )
     except OutputError as e:
         _fail(f"error: {e}; nothing written", EXIT_WRITE_FAILED)
     except (OSError, UnicodeDecodeError) as e:
