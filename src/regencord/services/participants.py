@@ -103,7 +103,9 @@ def level_index(level: str) -> int:
     return before + int(level[1:]) - 1
 
 
-def _vertebral_level(value: str) -> str:
+def vertebral_level(value: str) -> str:
+    """``value`` as a vertebral level (``C4``) or span (``C4-C5``), upper case; else
+    :class:`ValueError` saying what is expected."""
     text = value.strip().upper()
     match = _LEVEL_RE.match(text)
     if match is None:
@@ -116,7 +118,7 @@ def _vertebral_level(value: str) -> str:
 
 PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
 StudyId = Annotated[str, Field(min_length=1, max_length=40, pattern=STUDY_ID_PATTERN)]
-VertebralLevel = Annotated[str, Field(max_length=20), AfterValidator(_vertebral_level)]
+VertebralLevel = Annotated[str, Field(max_length=20), AfterValidator(vertebral_level)]
 
 
 class ParticipantInput(BaseModel):
