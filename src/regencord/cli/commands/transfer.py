@@ -36,5 +36,5 @@ def import_(
 ) -> None:
     """Import an exported trial into an empty database, in one transaction, after checking
     the manifest, the checksums and the schema revision (nothing is written otherwise)."""
-    report = run(db, lambda d: transfer.import_trial(d, folder=folder))
+    report = run(db, lambda d: transfer.import_trial(d, folder=folder), create=True)
     say(f"trial {report.trial} imported from {report.folder}: {report.rows} rows")
