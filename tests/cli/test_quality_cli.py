@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from regencord.services import exams
 from regencord.store.db import Database
 from tests.cli.test_followup_cli import Cli
@@ -20,7 +22,7 @@ def test_checks_queries_and_audit(db: Database) -> None:
         exam_date="2024-01-10",
     )  # fmt: skip
     out = cli.ok("check", "--trial", TRIAL, "--user", "dm")
-    assert "0 query(ies) opened" in out and "still failing" in out
+    assert "0 queries opened" in out and "still failing" in out
     listed = cli.ok("queries", "--trial", TRIAL, "--site", "S01", "--state", "open")
     line = next(x for x in listed.splitlines() if "nt_cells" in x)
     query_id = line.split()[0]
@@ -46,7 +48,7 @@ def test_queries_whose_check_now_passes_are_shown_and_closed_in_one_step(db: Dat
     setup_trial(db)
     cli = Cli(db)
     cli.ok("check", "configure", "--trial", TRIAL, "nt_cells", "--param", "max_nt=3")
-    where = {"trial_code": TRIAL, "study_id": "P01", "visit": "baseline"}
+    where: dict[str, Any] = {"trial_code": TRIAL, "study_id": "P01", "visit": "baseline"}
     exams.record_exam(db, user=USER, **where, exam=with_nt(4), exam_date="2024-01-10")
     listed = cli.ok("queries", "--trial", TRIAL)
     query_id = next(x for x in listed.splitlines() if "nt_cells" in x).split()[0]

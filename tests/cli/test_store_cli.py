@@ -174,7 +174,7 @@ def test_schedule_from_json(trial_cli: Cli, tmp_path: Path) -> None:
     file = tmp_path / "schedule.json"
     visits = [{"name": "baseline", "anchor": "injury", "day": 0, "exam": True}]
     file.write_text(json.dumps({"visits": visits}), encoding="utf-8")
-    assert trial_cli.ok("trial", "schedule", T, file) == f"trial {T}: schedule of 1 visits set\n"
+    assert trial_cli.ok("trial", "schedule", T, file) == f"trial {T}: schedule of 1 visit set\n"
 
 
 def test_schedule_change_needs_a_reason(trial_cli: Cli, tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from regencord.isncsci import ENGINE_VERSION, Exam, InvalidExam, classify
-from regencord.isncsci.batch import ExamBatch, classify_batch
 from regencord.isncsci.io import RESULT_COLUMNS, FileFormat, format_of, read_exams
 from regencord.services.errors import (
     FieldProblem,
@@ -31,6 +30,7 @@ from regencord.services.errors import (
     invalid_file,
 )
 from regencord.services.followup import (
+    NO_VISIT_DATE,
     date_problems,
     find_participant,
     find_scheduled,
@@ -236,7 +236,10 @@ def record_exam(
             if when is None:
                 problems.append(
                     FieldProblem(
-                        label, "exam_date", None, "is required (--date): the visit has no date yet"
+                        label,
+                        "exam_date",
+                        None,
+                        NO_VISIT_DATE,
                     )
                 )
         if when is not None:
@@ -399,6 +402,8 @@ def reclassify_all(db: Database, *, user: str) -> ReclassifyReport:
                     (record.id, f"{first.field}: {first.message}" if first else str(error))
                 )
         # The vectorized engine gives the scalar engine's results (parity-tested), faster.
+        from regencord.isncsci.batch import ExamBatch, classify_batch  # NumPy: only here
+
         results = classify_batch(ExamBatch.from_exams([exam for _, exam in valid])).to_praxis()
         for (record, _), new in zip(valid, results, strict=True):
             new.pop("id", None)

@@ -26,6 +26,13 @@ TRANSPLANT_VISIT = "transplant"
 names it): done on the recorded transplant date, without a visit record of its own."""
 
 
+NO_VISIT_DATE = (
+    "is required (--date): the visit has no date yet (or record it: visit record --date)"
+)
+"""Why an exam or measure at a visit never recorded needs its date: regencord does not
+assume today, so that a record entered later keeps the day it was taken."""
+
+
 def today() -> date:
     """The current date (a function, so that tests can move the clock)."""
     return date.today()

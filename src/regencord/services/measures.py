@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, ReasonNeeded, invalid, invalid_file
 from regencord.services.followup import (
+    NO_VISIT_DATE,
     date_problems,
     find_participant,
     find_scheduled,
@@ -386,7 +387,7 @@ def add_measure(
                         label,
                         "measure_date",
                         None,
-                        "is required (--date): the visit has no date yet",
+                        NO_VISIT_DATE,
                     )
                 )
         if when is not None:

@@ -38,7 +38,7 @@ from regencord.outcomes.model import (
 from regencord.outcomes.responders import PRESETS, InvalidSpec, load_spec
 from regencord.reports.html import render_report
 from regencord.reports.pdf import html_to_pdf
-from regencord.services.errors import invalid
+from regencord.services.errors import invalid_file
 from regencord.services.product import decision_in_force, qc_view
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
@@ -346,7 +346,9 @@ def write_report(
         try:
             rules = load_spec(responders)
         except InvalidSpec as error:
-            raise invalid(f"responder spec {responders}", "responders", "", str(error)) from error
+            # The spec's message starts with the file's name, which the record names.
+            message = str(error).removeprefix(f"{responders}: ")
+            raise invalid_file(f"responder spec {responders}", message) from error
     loaded = load_trial_data(db, trial_code)
     analysis = analyse(loaded.data, rules)
     page = render_report(analysis, stale_exams=loaded.stale_exams)

@@ -44,8 +44,16 @@ from regencord.store.models import (
 E = TypeVar("E", bound=Enum)
 
 
+def choices_of(enum: type[Enum], quote: str = "") -> str:
+    """The values of ``enum`` as the command line spells them (``not-recovered``), listed:
+    ``a, b or c``."""
+    values = [f"{quote}{str(member.value).replace('_', '-')}{quote}" for member in enum]
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
 def _choice(enum: type[E]) -> BeforeValidator:
-    """Accept an enum member by value or name, ignoring case, ``-`` for ``_``."""
+    """Accept an enum member by value or name, ignoring case, ``-`` for ``_``; refuse any
+    other text listing the values as the command line spells them."""
 
     def parse(raw: object) -> object:
         if isinstance(raw, str):
@@ -54,6 +62,7 @@ def _choice(enum: type[E]) -> BeforeValidator:
                 names = {str(member.value).lower().replace("-", "_"), member.name.lower()}
                 if wanted in names:
                     return member
+            raise ValueError(f"input should be {choices_of(enum, quote=chr(39))}")
         return raw
 
     return BeforeValidator(parse)

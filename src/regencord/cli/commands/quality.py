@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regencord.cli.followup import table
+from regencord.cli.followup import counted, table
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import quality
 from regencord.services.quality import CheckView, QueryView
@@ -43,7 +43,8 @@ def run_checks(
 
     done = run(db, action)
     say(
-        f"checked {done.checked} participant(s): {len(done.opened)} query(ies) opened, "
+        f"checked {counted(done.checked, 'participant')}: "
+        f"{counted(len(done.opened), 'query')} opened, "
         f"{len(done.still_failing)} still failing, {len(done.passing)} now passing "
         "(left for a person to close)"
     )
@@ -142,14 +143,9 @@ def queries(
     passing = sum(v.passing for v in found)
     if passing:
         say(
-            f"{_plural(passing, 'query')} whose check now passes: close with "
+            f"{counted(passing, 'query')} whose check now passes: close with "
             "'regencord query close --passing --reason …'"
         )
-
-
-def _plural(n: int, noun: str) -> str:
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-    return f"{n} {noun if n == 1 else plural}"
 
 
 def _show(view: QueryView) -> None:
@@ -227,4 +223,4 @@ def close(
     )
     for view in closed:
         say(f"closed query {view.id}: {view.participant} {view.check}: {view.message}")
-    say(f"closed {_plural(len(closed), 'query')} whose check now passes")
+    say(f"closed {counted(len(closed), 'query')} whose check now passes")
