@@ -105,7 +105,9 @@ def lock_connection(connection: Connection) -> None:
     """:func:`lock_writers` for a connection in a transaction (Core)."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        connection.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
+        connection.execute(
+            text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": f"{WAIT_SECONDS}s"}
+        )
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
     elif dialect == "sqlite":
         raw: Any = connection.connection.dbapi_connection
@@ -170,8 +172,13 @@ def _rows(
     query = select(*columns).where(audit.c.id > after).order_by(audit.c.id)
     if before is not None:
         query = query.where(audit.c.id < before)
-    for row in connection.execution_options(yield_per=2000).execute(query):
+    for row in connection.execute(query.execution_options(yield_per=2000)):
         yield dict(row._mapping)
+
+
+def all_rows(connection: Connection) -> Iterator[Mapping[str, Any]]:
+    """Every audit row, in id order, with the columns the chain covers."""
+    return _rows(connection)
 
 
 def _own_hash_problem(row: Mapping[str, Any]) -> str | None:

@@ -52,7 +52,7 @@ def _last_values(connection: Connection, tables: set[str] | None) -> Last:
     if tables is not None:
         query = query.where(audit.c.table_name.in_(sorted(tables)))
     last: Last = {}
-    for row in connection.execution_options(yield_per=5000).execute(query):
+    for row in connection.execute(query.execution_options(yield_per=5000)):
         last[(row.table_name, row.record_id, row.field)] = (row.id, row.new_value)
     return last
 
@@ -116,7 +116,7 @@ def check_values(
         query = select(table.c.id, *(column for _, column in fields)).order_by(table.c.id)
         if scope is not None:
             query = query.where(table.c.id.in_(scope[model.__tablename__]))
-        for row in connection.execution_options(yield_per=2000).execute(query):
+        for row in connection.execute(query.execution_options(yield_per=2000)):
             records += 1
             problem = _problem(model.__tablename__, row, fields, last)
             if problem:
