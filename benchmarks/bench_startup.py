@@ -1,6 +1,6 @@
 """Benchmark of the command line's start-up: wall time and peak memory of short commands.
 
-    .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--dir DIR]
+    .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--dir DIR] [--baseline-src DIR]
 
 Each command runs ``--runs`` times as a fresh process (after one untimed warm-up run that
 fills the operating system's file cache); the table gives the median wall time and the
@@ -11,6 +11,10 @@ median peak resident set size (``ru_maxrss`` of the child). The baseline is
 * ``regencord trial show BENCH --db sqlite:///…`` on a database made by ``regencord init``
   and ``regencord trial create`` (not timed): a simple read from the store;
 * ``regencord classify examples/exams.json``: a command that needs the engine.
+
+``--baseline-src DIR`` also measures another source tree of regencord in the same run (put
+first on ``PYTHONPATH``), e.g. an earlier commit: ``git archive COMMIT src | tar -x -C
+/tmp/base`` and ``--baseline-src /tmp/base/src``. Its database is made by its own code.
 
 Target: ``--help`` and the store read within a few tenths of a second.
 """
@@ -32,14 +36,16 @@ BIN = Path(sys.executable).parent
 REGENCORD = str(BIN / "regencord")
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
+def measure(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
     """Median wall time (s) and median peak RSS (MB) of ``command`` over ``runs`` runs."""
-    subprocess.run(command, check=True, capture_output=True)  # warm-up, not timed
+    subprocess.run(command, check=True, capture_output=True, env=env)  # warm-up, not timed
     times: list[float] = []
     peaks: list[float] = []
     for _ in range(runs):
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        )
         _, status, usage = os.wait4(process.pid, 0)
         times.append(time.perf_counter() - start)
         if os.waitstatus_to_exitcode(status) != 0:
@@ -48,32 +54,46 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
     return statistics.median(times), statistics.median(peaks)
 
 
+def regencord_commands(work: Path, label: str, env: dict[str, str]) -> dict[str, list[str]]:
+    """The regencord commands to time, on a database made (not timed) in ``work``."""
+    url = f"sqlite:///{work / 'bench.db'}"
+    for setup in (["init"], ["trial", "create", "BENCH", "--title", "Start-up"]):
+        subprocess.run([REGENCORD, *setup, "--db", url], capture_output=True, check=True, env=env)
+    exams = str(ROOT / "examples" / "exams.json")
+    return {
+        f"{label}regencord --help": [REGENCORD, "--help"],
+        f"{label}regencord trial show BENCH": [REGENCORD, "trial", "show", "BENCH", "--db", url],
+        f"{label}regencord classify examples/exams.json": [REGENCORD, "classify", exams],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--dir", type=Path, default=None, help="where the database goes")
+    parser.add_argument("--dir", type=Path, default=None, help="where the databases go")
+    parser.add_argument("--baseline-src", type=Path, default=None, help="another src/ to time")
     args = parser.parse_args()
+    current = dict(os.environ)
     with tempfile.TemporaryDirectory(dir=args.dir) as work:
-        url = f"sqlite:///{Path(work) / 'bench.db'}"
-        for setup in (["init"], ["trial", "create", "BENCH", "--title", "Start-up"]):
-            subprocess.run([REGENCORD, *setup, "--db", url], capture_output=True, check=True)
-        commands = {
-            "python -c 'import typer'": [sys.executable, "-c", "import typer"],
-            "regencord --help": [REGENCORD, "--help"],
-            "regencord trial show BENCH": [REGENCORD, "trial", "show", "BENCH", "--db", url],
-            "regencord classify examples/exams.json": [
-                REGENCORD,
-                "classify",
-                str(ROOT / "examples" / "exams.json"),
-            ],
-        }
-        print(f"{'command':<42} {'median s':>9} {'peak MB':>8}   (runs: {args.runs})")
-        baseline = None
-        for label, command in commands.items():
-            seconds, peak = measure(command, args.runs)
-            baseline = baseline or seconds
-            ratio = f"{seconds / baseline:5.1f}x typer"
-            print(f"{label:<42} {seconds:9.3f} {peak:8.1f}   {ratio}")
+        runs: list[tuple[str, list[str], dict[str, str]]] = [
+            ("python -c 'import typer'", [sys.executable, "-c", "import typer"], current)
+        ]
+        if args.baseline_src is not None:
+            baseline = current | {"PYTHONPATH": str(args.baseline_src.resolve())}
+            (Path(work) / "baseline").mkdir()
+            for label, command in regencord_commands(
+                Path(work) / "baseline", "baseline: ", baseline
+            ).items():
+                runs.append((label, command, baseline))
+        for label, command in regencord_commands(Path(work), "", current).items():
+            runs.append((label, command, current))
+        width = max(len(label) for label, _, _ in runs)
+        print(f"{'command':<{width}} {'median s':>9} {'peak MB':>8}   (runs: {args.runs})")
+        floor = None
+        for label, command, env in runs:
+            seconds, peak = measure(command, args.runs, env)
+            floor = floor or seconds
+            print(f"{label:<{width}} {seconds:9.3f} {peak:8.1f}   {seconds / floor:5.1f}x typer")
         print(f"\ncommand: {shlex.join([sys.executable, *sys.argv])}")
 
 
