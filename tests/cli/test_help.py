@@ -63,9 +63,18 @@ def test_help_reads_like_a_well_kept_cli(path: tuple[str, ...]) -> None:
     assert "study_id" not in text  # one spelling: STUDY_ID
     assert "``" not in text  # no reStructuredText markup
     assert all(len(line) <= WIDTH for line in text.splitlines()), text
+    for paragraph in _description(text):  # re-wrapped: no line cut short mid-sentence
+        assert all(len(line) > WIDTH // 2 for line in paragraph[:-1]), paragraph
     listed = text.split("\nCommands:\n")[1] if "\nCommands:\n" in text else ""
     if path not in SUMMARY_CUT_SHORT:
         assert not [line for line in listed.splitlines() if line.endswith("...")], listed
+
+
+def _description(text: str) -> list[list[str]]:
+    """The paragraphs of the command's description (between the usage line and the first
+    section), each as its lines."""
+    body = text.split("\n\n", 1)[1].split("\n\nArguments:")[0].split("\n\nOptions:")[0]
+    return [paragraph.splitlines() for paragraph in body.split("\n\n")]
 
 
 def _options(text: str) -> dict[str, str]:
