@@ -98,6 +98,8 @@ def _options(text: str) -> dict[str, str]:
         (("ae", "add"), ("--term", "--onset", "--grade", "--outcome", "--cells")),
         (("exam", "add"), ("--trial", "--participant", "--visit", "--file")),
         (("query", "close"), ("--text",)),
+        (("imaging", "add"), ("--date", "--modality", "--finding")),
+        (("rehab", "add"), ("--date", "--kind", "--minutes")),
     ],
 )
 def test_required_options_are_marked(path: tuple[str, ...], required: tuple[str, ...]) -> None:

@@ -187,11 +187,16 @@ def ae_list(
 def imaging_add(
     trial: TrialOption,
     participant: ParticipantOption,
-    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Imaging date.")] = None,
-    modality: Annotated[
-        str | None, typer.Option(help="MRI, CT, X-ray, PET, ultrasound, other.")
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Imaging date." + REQUIRED)
     ] = None,
-    finding: Annotated[str | None, typer.Option(help="The finding, as reported.")] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option(metavar="MODALITY", help="MRI, CT, X-ray, PET, ultrasound, other." + REQUIRED),
+    ] = None,
+    finding: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The finding, as reported." + REQUIRED)
+    ] = None,
     suspected_mass: Annotated[
         bool, typer.Option("--suspected-mass", help="A mass (e.g. tumour) is suspected.")
     ] = False,
@@ -248,11 +253,16 @@ def imaging_list(
 def rehab_add(
     trial: TrialOption,
     participant: ParticipantOption,
-    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Session date.")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Kind of therapy, e.g. locomotor training.")
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Session date." + REQUIRED)
     ] = None,
-    minutes: Annotated[int | None, typer.Option(help="Duration in minutes.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Kind of therapy, e.g. locomotor training." + REQUIRED),
+    ] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="MINUTES", help="Duration in minutes." + REQUIRED)
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Note.")] = None,
     db: DbOption = None,
     user: UserOption = None,
