@@ -10,6 +10,7 @@ added as an ``AuditEntry`` object, follows the chain's head.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -37,7 +38,8 @@ class ReasonRequired(ValueError):
 
 
 def text_of(value: object) -> str | None:
-    """How a value is written into the audit trail."""
+    """How a value is written into the audit trail (JSON values as canonical JSON; rows
+    written before 2026-12 hold Python's ``repr`` of them)."""
     if value is None:
         return None
     if isinstance(value, Enum):
@@ -46,6 +48,11 @@ def text_of(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, Decimal | int | float | bool | str):
         return str(value)
+    if isinstance(value, dict | list | tuple):
+        try:  # JSON values: canonical JSON, which reads back the same after any round trip
+            return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            pass
     return repr(value)
 
 

@@ -6,7 +6,7 @@ NULL) or hold its column's default (a column added by a later migration to recor
 already there). Values are compared as :func:`regencord.store.audit.text_of` wrote them,
 allowing for what a database round trip changes without changing the value (``1`` stored
 in a float column reads back as ``1.0``; SQLite hands back naive UTC times; JSON tuples
-read back as lists).
+read back as lists; older rows hold JSON values as Python's ``repr``).
 """
 
 from __future__ import annotations
@@ -79,6 +79,12 @@ def same_value(recorded: str | None, current: object) -> bool:
         if isinstance(current, int | float):
             return float(recorded) == float(current)
         if isinstance(current, dict | list):
+            if recorded[:2] in ('{"', "[]", "{}") or recorded[:1] == "[":
+                try:
+                    return bool(json.loads(recorded) == current)
+                except ValueError:
+                    pass
+            # Older rows hold Python's repr of the value.
             return bool(json.loads(json.dumps(ast.literal_eval(recorded))) == current)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
