@@ -37,7 +37,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from regencord.isncsci import ENGINE_VERSION, Classification, InvalidExam, Problem
+from regencord.isncsci import ENGINE_VERSION, Classification, Exam, InvalidExam, Problem
 from regencord.isncsci import batch as batch_engine
 from regencord.isncsci.batch import BatchClassification, ExamBatch, classify_batch
 from regencord.isncsci.batch.csv_io import ResultWriter, iter_csv_batches
@@ -144,9 +144,15 @@ def classify(
     try:
         source = ExamSource(input_path)
         if explain or (output is None and output_format is None):
-            total = source.count() if sys.stderr.isatty() else 0
+            read: Iterable[Exam] = source
+            total = 0
+            if output is None and output_format is None:
+                # A table's exams are read (not classified) first: too many are refused early.
+                read = list(_at_most(source, TABLE_MAX_EXAMS))
+            elif sys.stderr.isatty():
+                total = source.count()
             with _progress(total, wanted=progress_wanted(total, stderr_is_terminal=_tty())) as to:
-                exams = _advancing(source, to)
+                exams = _advancing(read, to)
                 results = _tap(classify_all(exams), explanations, explain)
                 if output is not None:
                     count = save_results(results, output, fmt)
@@ -154,7 +160,7 @@ def classify(
                     printed = io.StringIO()
                     count = write_results(results, printed, fmt)
                 else:
-                    table_rows = list(_at_most(results, TABLE_MAX_EXAMS))
+                    table_rows = list(results)
                     count = len(table_rows)
         elif output is not None:
             with atomic_write(output) as f:
