@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from regencord.services import measures
+from regencord.isncsci.synthetic import generate_exams
+from regencord.services import exams, measures
+from regencord.services.errors import ServiceError
 from regencord.store.chain import check_chain
 from regencord.store.db import Database
-from regencord.store.models import FunctionalMeasure, Visit
+from regencord.store.models import ExamRecord, FunctionalMeasure, Visit
 from tests.services.followup_data import INJURY, TRIAL, USER, audit_rows, cli_url, setup_trial
 
 WRITERS = 6
@@ -118,3 +120,43 @@ def test_parallel_cli_writers_creating_the_same_visit(db: Database) -> None:
         assert code == 0, err
         assert "Traceback" not in out + err
     _check(db, [f"r{w}" for w in range(4)], visits=1)
+
+
+def _exam(url: str, writer: int, start: Any, results: Any) -> None:
+    """One writer process recording an exam at a visit not yet recorded."""
+    db = Database(url)
+    start.wait()
+    try:
+        exams.record_exam(
+            db, user=f"writer{writer}", trial_code=TRIAL, study_id="P01", visit="baseline",
+            exam=generate_exams(1, seed=writer)[0], exam_date=INJURY + timedelta(days=7),
+        )  # fmt: skip
+        results.put("stored")
+    except ServiceError as error:
+        results.put(f"refused: {error}")
+    except Exception as error:  # a raw error is what the test must not see
+        results.put(f"raw {type(error).__name__}: {error}")
+    finally:
+        db.dispose()
+
+
+def test_writers_recording_an_exam_at_the_same_new_visit(db: Database) -> None:
+    """A visit holds one exam: one writer stores it, the others are told why not."""
+    setup_trial(db, ("P01",))
+    context = multiprocessing.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_exam, args=(cli_url(db), w, start, results)) for w in range(4)
+    ]
+    for process in processes:
+        process.start()
+    start.set()
+    outcomes = sorted(results.get(timeout=240) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes[-1] == "stored" and outcomes.count("stored") == 1, outcomes
+    assert all(o.startswith("refused: ") for o in outcomes[:-1]), outcomes
+    with db.transaction(user="reader") as session:
+        assert len(session.scalars(select(Visit)).all()) == 1
+        assert len(session.scalars(select(ExamRecord)).all()) == 1
+        assert check_chain(session.connection()).problem is None
