@@ -90,10 +90,8 @@ from regencord import __version__
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 from regencord.store.chain import (
     IMPORT_ACTION,
-    ChainCheck,
-    all_rows,
     append,
-    block_hash,
+    block_digest,
     check_block,
     lock_connection,
 )
@@ -335,11 +333,6 @@ def export_trial(db: Database, *, trial_code: str, folder: Path) -> TransferRepo
     contents[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_folder(folder, contents)
     return TransferReport(trial_code, head, folder, tuple(files))
-
-
-def check_block_rows(connection: Connection) -> ChainCheck:
-    """Every imported audit row matches its own hash."""
-    return check_block(all_rows(connection))
 
 
 def _write_folder(folder: Path, contents: Mapping[str, bytes]) -> None:
@@ -599,6 +592,13 @@ def _load(
     user: str,
     folder: Path,
 ) -> None:
+    audit_rows = sorted(
+        (row for item in loaded if item.table.name == AUDIT_TABLE for row in item.rows),
+        key=lambda row: int(row["id"]),
+    )
+    broken = check_block(audit_rows).problem  # each exported audit row matches its hash
+    if broken:
+        raise TransferError(f"the export's audit trail is broken: {broken}; nothing was imported")
     lock_connection(connection)
     _prepare_schema(connection)
     dialect = connection.dialect.name
@@ -614,17 +614,16 @@ def _load(
             connection.execute(statement, _json_rows(item.table, item.rows))
     if dialect == "postgresql":
         _reset_sequences(connection, [item.table for item in loaded])
-    audit = Base.metadata.tables[AUDIT_TABLE]
-    last = connection.scalar(select(func.max(audit.c.id))) or 0
-    problem = check_block_rows(connection).problem or check_values(connection).problem
+    problem = check_values(connection).problem
     if problem:
         raise TransferError(
             f"the export does not match its audit trail: {problem}; nothing was imported"
         )
     trial = manifest["trial"]
+    last = int(audit_rows[-1]["id"]) if audit_rows else 0
     append(
         connection,
-        previous=block_hash(connection, before=last + 1),
+        previous=block_digest(row["row_hash"] for row in audit_rows),
         user_name=user,
         action=IMPORT_ACTION,
         table_name=AUDIT_TABLE,

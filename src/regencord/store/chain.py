@@ -189,11 +189,6 @@ def _rows(
         yield dict(row._mapping)
 
 
-def all_rows(connection: Connection) -> Iterator[Mapping[str, Any]]:
-    """Every audit row, in id order, with the columns the chain covers."""
-    return _rows(connection)
-
-
 def _own_hash_problem(row: Mapping[str, Any]) -> str | None:
     if not row["row_hash"] or not row["previous_hash"]:
         return f"audit row {row['id']} has no hash: it was not written by regencord"
