@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from regencord.cli.app import app
-from regencord.cli.commands.classify import PROGRESS_MIN_EXAMS, progress_wanted
+from regencord.cli.commands.classify import PROGRESS_MIN_EXAMS, TABLE_MAX_EXAMS, progress_wanted
 from tests.exam_files import (
     CSV_COLUMNS,
     EXPECTED,
@@ -196,11 +196,39 @@ def test_format_option_beats_the_extension(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").splitlines()[0] == RESULT_HEADER
 
 
-def test_unknown_output_extension_defaults_to_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["results.txt", "out.xlsx", "results"])
+def test_unknown_output_extension_is_refused(tmp_path: Path, name: str) -> None:
+    # Issue 14 (item 7): no longer JSON in disguise.
+    source = write_json(tmp_path / "exams.json", three_exams())
+    out = tmp_path / name
+    result = run("classify", source, "-o", out)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"error: --output: {str(out)!r} has no known extension (.json, .csv); "
+        "name the file so, or give --format; nothing written\n"
+    )
+    assert not out.exists()
+
+
+def test_unknown_output_extension_with_a_format_is_written(tmp_path: Path) -> None:
     source = write_json(tmp_path / "exams.json", three_exams())
     out = tmp_path / "results.txt"
-    assert run("classify", source, "-o", out).exit_code == 0
+    assert run("classify", source, "-o", out, "--format", "json").exit_code == 0
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 3
+
+
+def test_more_exams_than_a_table_holds_are_refused_with_a_hint(tmp_path: Path) -> None:
+    exams = [c5_complete_exam(f"E{i:04}") for i in range(TABLE_MAX_EXAMS + 1)]
+    source = write_json(tmp_path / "many.json", exams)
+    result = run("classify", source)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"more than {TABLE_MAX_EXAMS} exams, too many to print as a table" in result.stderr
+    assert "-o results.csv" in result.stderr and "--format csv" in result.stderr
+    result = run("classify", source, "--format", "csv")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == TABLE_MAX_EXAMS + 2
+    exactly = write_json(tmp_path / "max.json", exams[:TABLE_MAX_EXAMS])
+    assert run("classify", exactly).exit_code == 0
 
 
 def test_format_without_output_prints_that_format(tmp_path: Path) -> None:

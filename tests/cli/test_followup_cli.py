@@ -265,7 +265,7 @@ def test_imaging_and_rehab_commands(cli: Cli) -> None:
                  "--minutes", "60", *USER)  # fmt: skip
     assert out == "rehab session 1 of P01 recorded: 2024-02-15, locomotor training, 60 min\n"
     listed = cli.ok("rehab", "list", "--trial", TRIAL, "--participant", "P01").splitlines()
-    assert listed[-1] == "1 session(s), 60 minutes"
+    assert listed[-1] == "1 session, 60 minutes"
     lines = cli.refused("rehab", "add", *WHO, "--date", "2024-02-15", "--kind", "gait",
                         "--minutes", "0", *USER)  # fmt: skip
     assert lines == ["rehab session of P01: minutes: 0 input should be greater than 0"]
@@ -273,7 +273,7 @@ def test_imaging_and_rehab_commands(cli: Cli) -> None:
 
 def test_reclassify(cli: Cli, db: Database, tmp_path: Path) -> None:
     out = cli.ok("reclassify", *USER)
-    assert out.startswith("reclassified 0 stored exam(s) with regencord-isncsci")
+    assert out.startswith("reclassified 0 stored exams with regencord-isncsci")
     exam = write_json(tmp_path / "exam.json", c5_complete_exam())
     cli.ok("exam", "add", *WHO, "--visit", "baseline", "--file", str(exam), "--date",
            "2024-01-09", *USER)  # fmt: skip

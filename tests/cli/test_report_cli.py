@@ -47,4 +47,7 @@ def test_report_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         "--responders", str(spec),
     )  # fmt: skip
     assert bad.exit_code == 2 and "metric" in bad.stderr and "Traceback" not in bad.output
+    # One mention of the file, no empty value (was "responders: '' spec.yaml: …").
+    assert bad.stderr.startswith(f"error: responder spec {spec}: responders.0")
+    assert bad.stderr.count(str(spec)) == 1 and "''" not in bad.stderr
     assert not (tmp_path / "r.html").exists()

@@ -174,7 +174,7 @@ def test_schedule_from_json(trial_cli: Cli, tmp_path: Path) -> None:
     file = tmp_path / "schedule.json"
     visits = [{"name": "baseline", "anchor": "injury", "day": 0, "exam": True}]
     file.write_text(json.dumps({"visits": visits}), encoding="utf-8")
-    assert trial_cli.ok("trial", "schedule", T, file) == f"trial {T}: schedule of 1 visits set\n"
+    assert trial_cli.ok("trial", "schedule", T, file) == f"trial {T}: schedule of 1 visit set\n"
 
 
 def test_schedule_change_needs_a_reason(trial_cli: Cli, tmp_path: Path) -> None:
@@ -193,9 +193,9 @@ def test_schedule_change_needs_a_reason(trial_cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("broken.yaml", "visits: [\n", "(file): 'broken.yaml' is not valid"),
-        ("broken.json", '{"visits": ', "(file): 'broken.json' is not valid"),
-        ("list.yaml", "- screening\n", "(file): 'list' is not a mapping with 'visits'"),
+        ("broken.yaml", "visits: [\n", "broken.yaml: is not valid"),
+        ("broken.json", '{"visits": ', "broken.json: is not valid"),
+        ("list.yaml", "- screening\n", "list.yaml: is not a mapping with 'visits'"),
         (
             "anchor.yaml",
             "visits: [{name: v1, anchor: surgery, day: 1}]",
@@ -234,7 +234,7 @@ def test_unreadable_schedule_file(trial_cli: Cli, tmp_path: Path, kind: str) -> 
     elif kind == "not utf-8":
         file.write_bytes(b"visits: \xff\xfe")
     [line] = trial_cli.refused("trial", "schedule", T, file)
-    assert line.startswith(f"schedule file {file}: (file): '{file}' cannot be read")
+    assert line.startswith(f"schedule file {file}: cannot be read")
 
 
 def test_schedule_of_unknown_trial(cli: Cli, tmp_path: Path) -> None:

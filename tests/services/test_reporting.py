@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from regencord.demo import DEMO_TRIAL_CODE, build_demo
 from regencord.isncsci import Exam, classify
+from regencord.services import quality
 from regencord.services.errors import InvalidInput, NotFound
 from regencord.services.reporting import load_trial_data, write_report
 from regencord.store.db import Database
+from regencord.store.models import ExamRecord, Query, QueryState, QueryStep
 
 
 @pytest.fixture
@@ -66,3 +69,36 @@ def test_bad_responder_spec_writes_nothing(demo_db: Database, tmp_path: Path) ->
 def test_unknown_trial(demo_db: Database, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="NOPE"):
         write_report(demo_db, "NOPE", html=tmp_path / "r.html")
+
+
+def test_report_lists_unresolved_queries_and_those_whose_check_now_passes(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    # Issue 14 (item 5): a query raised earlier whose check passes today (the exam it named
+    # holds no NT cell any more) is shown as such, for a person to close.
+    with demo_db.transaction(user="dm") as session:
+        exam = session.scalars(select(ExamRecord).order_by(ExamRecord.id)).first()
+        assert exam is not None
+        participant = exam.visit.participant
+        query = Query(
+            trial_id=participant.trial_id, participant=participant, table_name="exam",
+            record_id=exam.id, check_code="nt_cells", message="4 NT cells (max 3)",
+            state=QueryState.OPEN,
+        )  # fmt: skip
+        query.steps.append(QueryStep(user_name="checks", text="4 NT cells", state=QueryState.OPEN))
+        session.add(query)
+        session.flush()
+        query_id, study_id = query.id, participant.study_id
+    out = tmp_path / "report.html"
+    write_report(demo_db, DEMO_TRIAL_CODE, html=out)
+    page = out.read_text(encoding="utf-8")
+    assert '<section id="queries">' in page and "8. Methods and sources" in page
+    row = next(line for line in page.splitlines() if "4 NT cells (max 3)" in line)
+    assert row.startswith(f'<tr><td class="n">{query_id}</td><td>{study_id}</td>')
+    assert "open (check now passes)" in row
+    assert "close with <code>regencord query close --passing</code>" in page
+
+    quality.close_passing_queries(demo_db, user="dm", text="exam corrected")
+    write_report(demo_db, DEMO_TRIAL_CODE, html=out)
+    page = out.read_text(encoding="utf-8")
+    assert "4 NT cells (max 3)" not in page

@@ -1,5 +1,6 @@
 """Whole-trial export and import: lossless round trip on each backend, verification
-before writing, refusal of a non-empty database, no new audit rows, sequences reset."""
+before writing, refusal of a non-empty database, one new audit row (the import),
+sequences reset."""
 
 from __future__ import annotations
 
@@ -82,7 +83,13 @@ def test_round_trip_is_lossless(db: Database, fresh: Database, tmp_path: Path) -
     assert rows["participant"] == 3 and rows["exam"] == 4  # soft-deleted exam included
     assert rows["lot"] == 1 and rows["cell_line"] == 1
     assert rows["audit_log"] == _count(db, AuditEntry) - _audit_of_other_trial(db)
-    assert _count(fresh, AuditEntry) == rows["audit_log"]  # import wrote no audit rows
+    # The import wrote one audit row: the import itself (not part of the trial's export).
+    assert _count(fresh, AuditEntry) == rows["audit_log"] + 1
+    with fresh.transaction(user="reader") as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last is not None and (last.action, last.table) == ("import", "audit_log")
+    assert last.record_id == max(int(row[0]) for row in iter_rows(tmp_path / "one", "audit_log")
+                                 if row[0] != "id")  # fmt: skip
 
 
 def _audit_of_other_trial(db: Database) -> int:

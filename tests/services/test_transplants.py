@@ -433,3 +433,30 @@ def test_chain_of_identity_needs_a_participant_or_a_lot(
 def test_chain_of_identity_of_a_participant_without_transplant(ready: Database) -> None:
     with pytest.raises(NotFound, match="has no transplant"):
         transplants.chain_of_identity(ready, trial_code=TRIAL, study_id="P-001")
+
+
+@pytest.mark.parametrize(
+    ("sites", "expected"),
+    [
+        ("Z9, banana", "injection_sites: 'Z9, banana' has 'Z9', which is not a vertebral level"),
+        ("C4, C8", "has 'C8', which is not a vertebral level like C4 or C4-C5"),
+        ("C4, c4", "injection_sites: 'C4, c4' names a site twice"),
+        ("C5-C4", "has 'C5-C4', which must run from the upper to a lower vertebra"),
+    ],
+)
+def test_injection_sites_are_vertebral_levels(ready: Database, sites: str, expected: str) -> None:
+    # Issue 14 (item 8): "--sites 'Z9, banana'" was stored.
+    refused(ready, expected, injection_sites=sites)
+
+
+def test_injection_sites_are_stored_as_levels(ready: Database) -> None:
+    assert transplant(ready, injection_sites="c4 , C5-C6").injection_sites == "C4, C5-C6"
+
+
+def test_a_long_value_is_cut_in_the_message(ready: Database) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        transplant(ready, injection_sites="C4, " + "B" * 5000)
+    message = str(raised.value)
+    assert len(message) < 400
+    assert "… (5004 characters)" in message
+    assert count(ready, "transplant") == 0

@@ -120,3 +120,31 @@ def test_upgrade_makes_the_audit_trail_append_only(empty_engine: Engine) -> None
     with empty_engine.connect() as connection:
         rows = connection.execute(text("SELECT user_name FROM audit_log")).scalars().all()
     assert rows == ["alice"]
+
+
+def test_hash_chain_migration_chains_the_rows_already_there(empty_engine: Engine) -> None:
+    from regencord.store.chain import check_chain
+
+    upgrade(empty_engine, "cf39b0eff434")  # before the hash chain
+    with empty_engine.begin() as connection:
+        for number, (who, value) in enumerate([("alice", "T1"), ("bob", "Trial — 脊髄")], 1):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (at, user_name, action, table_name, record_id, "
+                    "field, new_value) VALUES (:at, :who, 'insert', 'trial', :n, 'code', :v)"
+                ),
+                {"at": f"2026-11-0{number} 10:00:00.000123", "who": who, "n": number, "v": value},
+            )
+    assert upgrade(empty_engine) == _head()
+    with empty_engine.connect() as connection:
+        hashes = connection.execute(
+            text("SELECT previous_hash, row_hash FROM audit_log ORDER BY id")
+        ).all()
+        assert check_chain(connection).problem is None
+    assert hashes[0][0] == "0" * 64 and hashes[1][0] == hashes[0][1]
+    expected = {"audit_log_no_update", "audit_log_no_delete"}
+    if empty_engine.dialect.name != "sqlite":
+        expected = {"audit_log_append_only"}
+    assert _trigger_names(empty_engine) == expected  # still append-only
+    with pytest.raises(DBAPIError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET row_hash = NULL"))

@@ -35,10 +35,35 @@ DateOption = Annotated[
 ]
 
 
+REQUIRED = "  [required]"
+"""The end of the help of an option that the command or its use case requires, while the
+option parser does not, so that every missing value is reported at once."""
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` in agreement: ``1 participant``, ``2 participants``, ``0 queries``."""
+    if n == 1:
+        return f"1 {noun}"
+    if plural is None:
+        plural = (
+            noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+        )
+    return f"{n} {plural}"
+
+
+COLUMN_WIDTH = 40
+"""The widest a column is padded to; a longer cell is printed whole and shifts the rest
+of its own line only, so that one long value (a schedule in the audit trail) does not pad
+every line to its length, whether the output is a terminal or a pipe."""
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """Rows as aligned plain-text lines under their headers."""
+    """Rows as aligned plain-text lines under their headers (see :data:`COLUMN_WIDTH`)."""
     cells = [[_text(c) for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    widths = [
+        max([len(h), *(len(r[i]) for r in cells if len(r[i]) <= COLUMN_WIDTH)])
+        for i, h in enumerate(headers)
+    ]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in cells:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -11,8 +11,9 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
+from regencord.services.database import open_database
 from regencord.services.errors import InvalidInput, ServiceError
-from regencord.store.db import Database, database_url
+from regencord.store.db import Database
 
 T = TypeVar("T")
 
@@ -62,13 +63,18 @@ def reported() -> Iterator[None]:
         fail([str(error)])
 
 
-def open_db(url: str | None) -> Database:
-    return Database(database_url(url))
+def open_db(url: str | None, *, create: bool = True) -> Database:
+    """The database of ``--db``, checked (see :func:`open_database`); a problem with it is
+    one line on stderr and exit status 2. ``create``: the command may create the schema."""
+    with reported():
+        return open_database(url, create=create)
+    raise AssertionError("unreachable")  # pragma: no cover - reported() exits
 
 
-def run(url: str | None, action: Callable[[Database], T]) -> T:
-    """Open the database, run ``action``, report service errors, close."""
-    db = open_db(url)
+def run(url: str | None, action: Callable[[Database], T], *, create: bool = False) -> T:
+    """Open the database (initialised, unless ``create``: see :func:`open_db`), run
+    ``action``, report service errors, close."""
+    db = open_db(url, create=create)
     try:
         with reported():
             return action(db)

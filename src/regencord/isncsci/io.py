@@ -284,9 +284,9 @@ class ExamSource:
 
     # CSV --------------------------------------------------------------------------------
 
-    def _csv_rows(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    def _csv_rows(self, problems: list[Problem]) -> Iterator[tuple[range, list[str]]]:
         for record in csv_records(self.path, self.name, problems):
-            yield record.line, record.values
+            yield record.lines, record.values
 
     def _csv_exams(self, problems: list[Problem]) -> Iterator[Exam]:
         rows = self._csv_rows(problems)
@@ -296,8 +296,8 @@ class ExamSource:
                 problems.append(no_header_problem(self.name))
             return
         layout = _CsvLayout.from_header(first[1], problems)
-        for index, (line, row) in enumerate(rows, 1):
-            exam = layout.exam(row, index, line, problems)
+        for index, (lines, row) in enumerate(rows, 1):
+            exam = layout.exam(row, index, lines, problems)
             if exam is not None and not problems:
                 yield exam
 
@@ -310,6 +310,13 @@ class CsvRecord(NamedTuple):
     values: list[str]
     end: int
     """The byte offset just after it in the file."""
+    first: int
+    """The line it starts on (a quoted value may hold line breaks)."""
+
+    @property
+    def lines(self) -> range:
+        """The lines it spans."""
+        return range(self.first, self.line + 1)
 
 
 def csv_records(path: Path, name: str, problems: list[Problem]) -> Generator[CsvRecord, None, None]:
@@ -323,18 +330,32 @@ def csv_records(path: Path, name: str, problems: list[Problem]) -> Generator[Csv
     with f:
         lines = _Utf8Lines(f)
         reader = csv.reader(lines)
+        start = 1  # the line the next record starts on
         try:
             for row in reader:
                 if any(value.strip() for value in row):
-                    yield CsvRecord(reader.line_num, row, lines.position)
+                    yield CsvRecord(reader.line_num, row, lines.position, start)
+                start = reader.line_num + 1
         except _NotUtf8 as e:
             problems.append(
                 Problem(name, "not UTF-8 text", f"byte 0x{e.byte:02x} on line {e.line}")
             )
         except csv.Error as e:
-            problems.append(Problem(name, "not valid CSV", f"line {reader.line_num}: {e}"))
+            problems.append(Problem(name, "not valid CSV", _csv_error(e, start, reader)))
         except OSError as e:
             problems.append(Problem(name, "cannot read", _os_reason(e)))
+
+
+def _csv_error(error: csv.Error, start: int, reader: Any) -> str:
+    """A CSV parse error named by the line its record starts on: an unclosed quote makes
+    the parser read on, many lines past it, before it fails (field too large, or end of
+    file), so the line it fails on is not the one to fix."""
+    if reader.line_num <= start:
+        return f"line {start}: {error}"
+    return (
+        f"line {start}: {error} (the record starting on line {start} runs on to line "
+        f"{reader.line_num}: is a quote not closed?)"
+    )
 
 
 def no_header_problem(name: str) -> Problem:
@@ -426,9 +447,11 @@ class _CsvLayout:
         problems.extend(Problem("csv header", c, "missing column") for c in missing)
         return cls(len(header), positions, frozenset(missing))
 
-    def exam(self, row: list[str], index: int, line: int, problems: list[Problem]) -> Exam | None:
-        """The exam in ``row``, or ``None`` with its problems appended to ``problems``."""
-        width_problem = self.width_problem(row, index, line)
+    def exam(
+        self, row: list[str], index: int, lines: int | range, problems: list[Problem]
+    ) -> Exam | None:
+        """The exam in ``row`` (on ``lines``), or ``None`` with its problems appended."""
+        width_problem = self.width_problem(row, index, lines)
         if width_problem is not None:
             problems.append(width_problem)
             return None
@@ -441,15 +464,20 @@ class _CsvLayout:
                     problems.append(translated)
             return None
 
-    def width_problem(self, row: list[str], index: int, line: int) -> Problem | None:
-        """The problem of a row (exam ``index``, ending on ``line``) that has more or fewer
-        values than the header, or ``None``."""
+    def width_problem(self, row: list[str], index: int, lines: int | range) -> Problem | None:
+        """The problem of a row (exam ``index``, on ``lines``) that has more or fewer values
+        than the header, or ``None``. A row over several lines is named by all of them, with
+        the likely cause: a quote not closed on its first line."""
         if len(row) == self.width:
             return None
+        if isinstance(lines, int):
+            lines = range(lines, lines + 1)
+        where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}-{lines[-1]}"
+        hint = "" if len(lines) == 1 else f" (is a quote on line {lines[0]} not closed?)"
         return Problem(
             exam_label(index, self._value(row, EXAM_ID_COLUMN)),
-            f"line {line}",
-            f"{len(row)} values, but the header has {self.width} columns",
+            where,
+            f"{len(row)} values, but the header has {self.width} columns{hint}",
         )
 
     def praxis(self, row: list[str]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ prognosis, safety, one section per participant, methods and sources."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from importlib.resources import files
@@ -101,10 +102,28 @@ def _charts(t: Trajectory) -> list[Markup]:
     return charts
 
 
+@dataclass(frozen=True)
+class QueryLine:
+    """A data query still open or answered, as the report lists it."""
+
+    id: int
+    participant: str
+    record: str
+    check: str
+    message: str
+    state: str
+    passing: bool
+    """Its check now passes on the record: left for a person to close."""
+
+
 def render_report(
-    analysis: TrialAnalysis, *, stale_exams: int = 0, generated_at: datetime | None = None
+    analysis: TrialAnalysis,
+    *,
+    stale_exams: int = 0,
+    generated_at: datetime | None = None,
+    queries: Sequence[QueryLine] = (),
 ) -> str:
-    """The report page for ``analysis``."""
+    """The report page for ``analysis``, with the trial's unresolved data ``queries``."""
     template = _ENV.get_template("report.html.j2")
     moment = generated_at or datetime.now(UTC)
     return template.render(
@@ -122,6 +141,7 @@ def render_report(
         engine_version=ENGINE_VERSION,
         regencord_version=version("regencord"),
         stale_exams=stale_exams,
+        queries=queries,
         segmental_legend=SEGMENTAL_LEGEND,
     )
 

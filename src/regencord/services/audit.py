@@ -1,4 +1,4 @@
-"""Use case: read the audit trail, filtered by trial, record and user.
+"""Use cases: read the audit trail, filtered by trial, record and user; and verify it.
 
 A row belongs to a trial when its record does: the trial itself, its sites, schedule,
 check settings and queries, its participants and everything recorded about them (visits,
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import invalid
 from regencord.services.trials import find_trial
 from regencord.services.unit import unit_of_work
+from regencord.store.chain import check_chain
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -38,8 +39,10 @@ from regencord.store.models import (
     ScheduledVisit,
     Site,
     Transplant,
+    Trial,
     Visit,
 )
+from regencord.store.trail import check_values
 
 DEFAULT_LIMIT = 50
 
@@ -149,3 +152,44 @@ def audit_trail(
             )
             for r in reversed(rows)
         ]
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """What ``verify_audit`` found: the rows of the chain walked, the records compared
+    with their audit trail, and the first problem (``None``: all is as recorded)."""
+
+    rows: int
+    records: int
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_audit(db: Database, *, trial_code: str | None = None) -> AuditVerification:
+    """Check the hash chain of the whole audit trail, then that every audited field of
+    every record (of the trial, with ``trial_code``) holds the value its audit trail last
+    recorded. Read in one snapshot, so that writers meanwhile cannot cause a false alarm.
+    """
+    with unit_of_work(db, user="(read)") as session:
+        if db.engine.dialect.name == "postgresql":
+            connection = session.connection(
+                execution_options={"isolation_level": "REPEATABLE READ"}
+            )
+        else:
+            connection = session.connection()
+            connection.exec_driver_sql("BEGIN")  # one read snapshot (SQLite)
+        scope = None
+        if trial_code is not None:
+            trial = find_trial(session, trial_code)
+            scope = {
+                "trial": select(Trial.id).where(Trial.id == trial.id),
+                **_trial_records(trial.id),
+            }
+        chain = check_chain(connection)
+        if chain.problem:
+            return AuditVerification(chain.rows, 0, chain.problem)
+        values = check_values(connection, scope)
+        return AuditVerification(chain.rows, values.records, values.problem)

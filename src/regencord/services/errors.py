@@ -19,9 +19,13 @@ class FieldProblem:
     message: str
 
     def __str__(self) -> str:
+        from regencord.services.validation import shown  # validation imports this module
+
+        if not self.field:  # a problem of the whole record, e.g. a file that cannot be read
+            return f"{self.record}: {self.message}"
         if self.value is None:
             return f"{self.record}: {self.field}: {self.message}"
-        return f"{self.record}: {self.field}: {self.value!r} {self.message}"
+        return f"{self.record}: {self.field}: {shown(self.value)} {self.message}"
 
 
 class InvalidInput(ServiceError):
@@ -34,6 +38,11 @@ class InvalidInput(ServiceError):
 
 def invalid(record: str, field: str, value: object, message: str) -> InvalidInput:
     return InvalidInput([FieldProblem(record, field, value, message)])
+
+
+def invalid_file(record: str, message: str) -> InvalidInput:
+    """A file that cannot be used as a whole (``exam file x.json: is not valid JSON …``)."""
+    return InvalidInput([FieldProblem(record, "", None, message)])
 
 
 class NotFound(ServiceError):

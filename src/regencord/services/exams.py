@@ -20,10 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from regencord.isncsci import ENGINE_VERSION, Exam, InvalidExam, classify
-from regencord.isncsci.batch import ExamBatch, classify_batch
 from regencord.isncsci.io import RESULT_COLUMNS, FileFormat, format_of, read_exams
-from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
+from regencord.services.errors import (
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+    ReasonNeeded,
+    invalid,
+    invalid_file,
+)
 from regencord.services.followup import (
+    NO_VISIT_DATE,
     date_problems,
     find_participant,
     find_scheduled,
@@ -34,6 +41,7 @@ from regencord.services.followup import (
     visit_for_data,
 )
 from regencord.services.quality import run_checks_for
+from regencord.services.validation import reason_given
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Participant, ScheduledVisit
 from regencord.store.models.base import utcnow
@@ -89,7 +97,7 @@ def load_exam_file(path: Path) -> dict[str, Any]:
     record = f"exam file {path}"
     fmt = format_of(path)
     if fmt is None:
-        raise invalid(record, "(file)", path.name, "is not a .json or .csv file")
+        raise invalid_file(record, "is not a .json or .csv file")
     if fmt is FileFormat.CSV:
         try:
             exams = read_exams(path, FileFormat.CSV)
@@ -101,22 +109,22 @@ def load_exam_file(path: Path) -> dict[str, Any]:
                 ]
             ) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise invalid(record, "(file)", str(path), f"cannot be read: {error}") from None
+            raise invalid_file(record, f"cannot be read: {error}") from None
         if len(exams) != 1:
-            raise invalid(record, "(file)", path.name, f"has {len(exams)} exams; one expected")
+            raise invalid_file(record, f"has {len(exams)} exams; one expected")
         return exams[0].to_praxis()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise invalid(record, "(file)", str(path), f"cannot be read: {error}") from None
+        raise invalid_file(record, f"cannot be read: {error}") from None
     except json.JSONDecodeError as error:
-        raise invalid(record, "(file)", path.name, f"is not valid JSON: {error}") from None
+        raise invalid_file(record, f"is not valid JSON: {error}") from None
     if isinstance(data, list):
         if len(data) != 1:
-            raise invalid(record, "(file)", path.name, f"has {len(data)} exams; one expected")
+            raise invalid_file(record, f"has {len(data)} exams; one expected")
         data = data[0]
     if not isinstance(data, dict):
-        raise invalid(record, "(file)", path.name, "does not hold an exam object")
+        raise invalid_file(record, "does not hold an exam object")
     return data
 
 
@@ -205,6 +213,7 @@ def record_exam(
     done on the exam date. A visit holds one exam: ``replace`` (with a ``reason``)
     soft-deletes the one stored before.
     """
+    reason = reason_given(reason, "exam")
     with followup_unit(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         scheduled = find_scheduled(session, participant.trial, visit)
@@ -227,7 +236,10 @@ def record_exam(
             if when is None:
                 problems.append(
                     FieldProblem(
-                        label, "exam_date", None, "is required (--date): the visit has no date yet"
+                        label,
+                        "exam_date",
+                        None,
+                        NO_VISIT_DATE,
                     )
                 )
         if when is not None:
@@ -390,6 +402,8 @@ def reclassify_all(db: Database, *, user: str) -> ReclassifyReport:
                     (record.id, f"{first.field}: {first.message}" if first else str(error))
                 )
         # The vectorized engine gives the scalar engine's results (parity-tested), faster.
+        from regencord.isncsci.batch import ExamBatch, classify_batch  # NumPy: only here
+
         results = classify_batch(ExamBatch.from_exams([exam for _, exam in valid])).to_praxis()
         for (record, _), new in zip(valid, results, strict=True):
             new.pop("id", None)

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import FieldProblem, InvalidInput, Locked, invalid
 from regencord.services.participants import find_participant as find_participant
 from regencord.services.unit import unit_of_work
+from regencord.services.validation import reason_given
+from regencord.store.chain import lock_writers
 from regencord.store.db import Database
 from regencord.store.models import Anchor, Base, Participant, ScheduledVisit, Trial, Visit
 from regencord.store.models.visit import RecordLocked
@@ -24,6 +26,13 @@ TRANSPLANT_VISIT = "transplant"
 names it): done on the recorded transplant date, without a visit record of its own."""
 
 
+NO_VISIT_DATE = (
+    "is required (--date): the visit has no date yet (or record it: visit record --date)"
+)
+"""Why an exam or measure at a visit never recorded needs its date: regencord does not
+assume today, so that a record entered later keeps the day it was taken."""
+
+
 def today() -> date:
     """The current date (a function, so that tests can move the clock)."""
     return date.today()
@@ -31,7 +40,9 @@ def today() -> date:
 
 @contextmanager
 def followup_unit(db: Database, *, user: str, reason: str | None = None) -> Iterator[Session]:
-    """:func:`unit_of_work`, with the store's lock guard reported as :class:`Locked`."""
+    """:func:`unit_of_work`, with the store's lock guard reported as :class:`Locked`; a
+    blank ``reason`` is refused (:func:`~regencord.services.validation.reason_given`)."""
+    reason = reason_given(reason)
     try:
         with unit_of_work(db, user=user, reason=reason) as session:
             yield session
@@ -64,6 +75,22 @@ def find_visit(
             Visit.deleted_at.is_(None),
         )
     )
+
+
+def find_visit_to_write(
+    session: Session, participant: Participant, scheduled: ScheduledVisit
+) -> Visit | None:
+    """:func:`find_visit`, for a use case that creates the visit when there is none.
+
+    Get-or-create under concurrency: when no visit is found, take the writer lock (held
+    to the commit) and look again, so a visit another writer created meanwhile is used
+    instead of inserting a second one (which the unique key would refuse).
+    """
+    visit = find_visit(session, participant, scheduled)
+    if visit is None:
+        lock_writers(session)
+        visit = find_visit(session, participant, scheduled)
+    return visit
 
 
 def visit_label(participant: Participant, scheduled: ScheduledVisit) -> str:
@@ -142,7 +169,7 @@ def visit_for_data(
     """The visit an exam or measure is recorded at; a visit not yet recorded is recorded
     as done on the date of its first data. Refused for a missed or locked visit."""
     label = visit_label(participant, scheduled)
-    visit = find_visit(session, participant, scheduled)
+    visit = find_visit_to_write(session, participant, scheduled)
     if visit is None:
         visit = Visit(participant=participant, scheduled=scheduled, actual_date=data_date)
         session.add(visit)

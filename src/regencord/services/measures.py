@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regencord.services.errors import FieldProblem, ReasonNeeded, invalid
+from regencord.services.errors import FieldProblem, ReasonNeeded, invalid, invalid_file
 from regencord.services.followup import (
+    NO_VISIT_DATE,
     date_problems,
     find_participant,
     find_scheduled,
@@ -29,7 +30,7 @@ from regencord.services.followup import (
     visit_for_data,
 )
 from regencord.services.quality import run_checks_for
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import FunctionalMeasure, MeasureKind
 from regencord.store.models.base import utcnow
@@ -183,13 +184,13 @@ def load_scim_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise invalid(record, "(file)", str(path), f"cannot be read: {error}") from None
+        raise invalid_file(record, f"cannot be read: {error}") from None
     except json.JSONDecodeError as error:
-        raise invalid(record, "(file)", path.name, f"is not valid JSON: {error}") from None
+        raise invalid_file(record, f"is not valid JSON: {error}") from None
     if isinstance(data, dict) and set(data) == {"items"}:
         data = data["items"]
     if not isinstance(data, dict):
-        raise invalid(record, "(file)", path.name, "does not hold an object of item scores")
+        raise invalid_file(record, "does not hold an object of item scores")
     return data
 
 
@@ -365,6 +366,7 @@ def add_measure(
     A visit holds one measure of each kind (custom: of each name); ``replace`` (with a
     ``reason``) soft-deletes the one stored before.
     """
+    reason = reason_given(reason, "measure")
     with followup_unit(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         scheduled = find_scheduled(session, participant.trial, visit)
@@ -385,7 +387,7 @@ def add_measure(
                         label,
                         "measure_date",
                         None,
-                        "is required (--date): the visit has no date yet",
+                        NO_VISIT_DATE,
                     )
                 )
         if when is not None:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version, unit_of_work
-from regencord.services.validation import validated
+from regencord.services.validation import Reason, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     AuditEntry,
@@ -103,7 +103,9 @@ def level_index(level: str) -> int:
     return before + int(level[1:]) - 1
 
 
-def _vertebral_level(value: str) -> str:
+def vertebral_level(value: str) -> str:
+    """``value`` as a vertebral level (``C4``) or span (``C4-C5``), upper case; else
+    :class:`ValueError` saying what is expected."""
     text = value.strip().upper()
     match = _LEVEL_RE.match(text)
     if match is None:
@@ -116,7 +118,7 @@ def _vertebral_level(value: str) -> str:
 
 PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
 StudyId = Annotated[str, Field(min_length=1, max_length=40, pattern=STUDY_ID_PATTERN)]
-VertebralLevel = Annotated[str, Field(max_length=20), AfterValidator(_vertebral_level)]
+VertebralLevel = Annotated[str, Field(max_length=20), AfterValidator(vertebral_level)]
 
 
 class ParticipantInput(BaseModel):
@@ -150,9 +152,7 @@ class EligibilityInput(BaseModel):
 
 
 class _Reason(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Reason
 
 
 # ------------------------------------------------------------------------------- results
@@ -328,6 +328,7 @@ def update_participant(
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise invalid(_label(study_id), unknown[0], changes[unknown[0]], "cannot be changed")
+    reason = reason_given(reason, _label(study_id))
     with unit_of_work(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         check_version(_label(study_id), participant.version, expected_version)
@@ -360,6 +361,7 @@ def record_eligibility(
     is given (``""`` clears it). Changing an answer, or answering once the participant is
     past screening, needs a reason."""
     value = validated(EligibilityInput, data, f"eligibility of {_label(study_id)}")
+    reason = reason_given(reason, _label(study_id))
     with unit_of_work(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         answer = next((a for a in participant.eligibility if a.criterion == value.criterion), None)
@@ -491,6 +493,7 @@ def change_status(
         raise invalid(label, "status", new.value, "is set by recording the transplant")
     if new is ParticipantStatus.WITHDRAWN:
         raise invalid(label, "status", new.value, "is set by withdrawing (with a reason)")
+    reason = reason_given(reason, _label(study_id))
     with unit_of_work(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         check_version(label, participant.version, expected_version)

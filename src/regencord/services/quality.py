@@ -34,6 +34,7 @@ from regencord.services.errors import NotFound, invalid
 from regencord.services.product import decision_in_force
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version, unit_of_work
+from regencord.services.validation import reason_given
 from regencord.store.db import Database
 from regencord.store.models import (
     CheckSetting,
@@ -336,6 +337,7 @@ def configure_check(
         if number < 0:
             raise invalid(record, key, raw, "is negative")
         values[key] = number
+    reason = reason_given(reason, f"check {code}")
     with unit_of_work(db, user=user, reason=reason or f"check {code} configured") as session:
         trial = find_trial(session, trial_code)
         setting = _settings(session, trial).get(code)
@@ -469,9 +471,12 @@ class QueryView:
     state: QueryState
     opened_at: datetime
     steps: tuple[StepView, ...]
+    passing: bool = False
+    """An open or answered query whose check now passes on the record (e.g. the missing
+    exam was recorded since): left for a person to close (``query close --passing``)."""
 
 
-def _query_view(q: Query) -> QueryView:
+def _query_view(q: Query, passing: bool = False) -> QueryView:
     return QueryView(
         id=q.id,
         version=q.version,
@@ -485,7 +490,39 @@ def _query_view(q: Query) -> QueryView:
         state=q.state,
         opened_at=q.created_at,
         steps=tuple(StepView(s.user_name, s.at, s.text, s.state) for s in q.steps if not s.deleted),
+        passing=passing,
     )
+
+
+def _failing(session: Session, participant: Participant) -> set[tuple[str, str, int]]:
+    """What the trial's enabled checks find wrong with ``participant`` now, as (check,
+    table, record id); nothing is written."""
+    found: set[tuple[str, str, int]] = set()
+    for view in _views(session, participant.trial):
+        if view.enabled:
+            for finding in CHECKS[view.code].run(session, participant, view.parameters):
+                found.add((view.code, finding.table, finding.record_id))
+    return found
+
+
+def _passing(session: Session, queries: list[Query]) -> set[int]:
+    """The ids of the open or answered ``queries`` whose check, still enabled, now passes
+    (as :func:`run_checks_for` counts them)."""
+    failing: dict[int, set[tuple[str, str, int]]] = {}
+    enabled: dict[int, set[str]] = {}
+    passing: set[int] = set()
+    for q in queries:
+        if q.state is QueryState.CLOSED:
+            continue
+        if q.trial_id not in enabled:
+            enabled[q.trial_id] = {v.code for v in _views(session, q.trial) if v.enabled}
+        if q.check_code not in enabled[q.trial_id]:
+            continue
+        if q.participant_id not in failing:
+            failing[q.participant_id] = _failing(session, q.participant)
+        if (q.check_code, q.table_name, q.record_id) not in failing[q.participant_id]:
+            passing.add(q.id)
+    return passing
 
 
 def state_of(text: str | QueryState) -> QueryState:
@@ -522,12 +559,15 @@ def list_queries(
         if wanted is not None:
             query = query.where(Query.state == wanted)
         query = query.order_by(Trial.code, Site.code, Query.state, Query.id)
-        return [_query_view(q) for q in session.scalars(query)]
+        found = list(session.scalars(query))
+        passing = _passing(session, found)
+        return [_query_view(q, q.id in passing) for q in found]
 
 
 def get_query(db: Database, query_id: int) -> QueryView:
     with unit_of_work(db, user="(read)") as session:
-        return _query_view(_find_query(session, query_id))
+        q = _find_query(session, query_id)
+        return _query_view(q, q.id in _passing(session, [q]))
 
 
 def _find_query(session: Session, query_id: int) -> Query:
@@ -575,3 +615,25 @@ def close_query(
     """Close an open or answered query, with a note; a closed query takes no more steps."""
     allowed = (QueryState.OPEN, QueryState.ANSWERED)
     return _step(db, user, query_id, text, QueryState.CLOSED, allowed, expected_version)
+
+
+def close_passing_queries(
+    db: Database, *, user: str, text: str, trial_code: str | None = None
+) -> list[QueryView]:
+    """Close, in one transaction and with the note ``text`` (the audit trail's reason),
+    every open or answered query (of one trial, or all) whose check now passes."""
+    note = (text or "").strip()
+    if not note:
+        raise invalid("queries", "reason", text, "is required (--reason)")
+    with unit_of_work(db, user=user, reason=note) as session:
+        query = select(Query).where(Query.deleted_at.is_(None), Query.state != QueryState.CLOSED)
+        if trial_code is not None:
+            query = query.where(Query.trial_id == find_trial(session, trial_code).id)
+        found = list(session.scalars(query.order_by(Query.id)))
+        passing = _passing(session, found)
+        closed = [q for q in found if q.id in passing]
+        for q in closed:
+            q.state = QueryState.CLOSED
+            q.steps.append(QueryStep(user_name=user, text=note, state=QueryState.CLOSED))
+        session.flush()
+        return [_query_view(q) for q in closed]

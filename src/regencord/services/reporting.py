@@ -36,10 +36,11 @@ from regencord.outcomes.model import (
     TrialData,
 )
 from regencord.outcomes.responders import PRESETS, InvalidSpec, load_spec
-from regencord.reports.html import render_report
+from regencord.reports.html import QueryLine, render_report
 from regencord.reports.pdf import html_to_pdf
-from regencord.services.errors import invalid
+from regencord.services.errors import invalid_file
 from regencord.services.product import decision_in_force, qc_view
+from regencord.services.quality import list_queries
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -50,6 +51,7 @@ from regencord.store.models import (
     ImagingFinding,
     Lot,
     Participant,
+    QueryState,
     Transplant,
     Visit,
 )
@@ -328,6 +330,23 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _unresolved_queries(db: Database, trial_code: str) -> list[QueryLine]:
+    """The trial's open and answered data queries, for the report's query section."""
+    return [
+        QueryLine(
+            q.id,
+            q.participant,
+            f"{q.table} {q.record_id}",
+            q.check,
+            q.message,
+            q.state.value,
+            q.passing,
+        )
+        for q in list_queries(db, trial_code=trial_code)
+        if q.state is not QueryState.CLOSED
+    ]
+
+
 def write_report(
     db: Database,
     trial_code: str,
@@ -346,10 +365,14 @@ def write_report(
         try:
             rules = load_spec(responders)
         except InvalidSpec as error:
-            raise invalid(f"responder spec {responders}", "responders", "", str(error)) from error
+            # The spec's message starts with the file's name, which the record names.
+            message = str(error).removeprefix(f"{responders}: ")
+            raise invalid_file(f"responder spec {responders}", message) from error
     loaded = load_trial_data(db, trial_code)
     analysis = analyse(loaded.data, rules)
-    page = render_report(analysis, stale_exams=loaded.stale_exams)
+    page = render_report(
+        analysis, stale_exams=loaded.stale_exams, queries=_unresolved_queries(db, trial_code)
+    )
     _atomic_write(html, page.encode("utf-8"))
     if pdf is not None:
         _atomic_write(pdf, html_to_pdf(page))

@@ -29,7 +29,7 @@ from regencord.services.followup import (
 from regencord.services.quality import run_checks_for
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -44,8 +44,16 @@ from regencord.store.models import (
 E = TypeVar("E", bound=Enum)
 
 
+def choices_of(enum: type[Enum], quote: str = "") -> str:
+    """The values of ``enum`` as the command line spells them (``not-recovered``), listed:
+    ``a, b or c``."""
+    values = [f"{quote}{str(member.value).replace('_', '-')}{quote}" for member in enum]
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
 def _choice(enum: type[E]) -> BeforeValidator:
-    """Accept an enum member by value or name, ignoring case, ``-`` for ``_``."""
+    """Accept an enum member by value or name, ignoring case, ``-`` for ``_``; refuse any
+    other text listing the values as the command line spells them."""
 
     def parse(raw: object) -> object:
         if isinstance(raw, str):
@@ -54,6 +62,7 @@ def _choice(enum: type[E]) -> BeforeValidator:
                 names = {str(member.value).lower().replace("-", "_"), member.name.lower()}
                 if wanted in names:
                     return member
+            raise ValueError(f"input should be {choices_of(enum, quote=chr(39))}")
         return raw
 
     return BeforeValidator(parse)
@@ -218,6 +227,7 @@ def update_adverse_event(
 ) -> AdverseEventSummary:
     """Change fields of a recorded adverse event (e.g. its resolution and outcome); the
     whole event is validated again. Needs a reason."""
+    reason = reason_given(reason, f"adverse event {event_id}")
     with followup_unit(db, user=user, reason=reason) as session:
         ae = session.get(AdverseEvent, event_id)
         if ae is None or ae.deleted:

@@ -27,10 +27,16 @@ CSV encoding (UTF-8 without BOM, ``\\n`` line ends, fields quoted only where nee
   JSON ``null`` is ``null``, a SQL NULL is ``\\N``.
 
 Import verifies everything before writing anything: the manifest, every file's checksum
-and row count, the schema revision, the headers, and every value; then it inserts every
-row through SQLAlchemy Core (so no audit rows are written: the exported ones are loaded as
-they were) in one transaction, parents before children, and on PostgreSQL moves each id
-sequence past the highest id.
+and row count, the schema revision, the headers, and every value; then, in one transaction
+(the schema of a database without tables included), it inserts every row through
+SQLAlchemy Core (the exported audit rows are loaded as they were, with their hashes),
+parents before children, on PostgreSQL moves each id sequence past the highest id, and
+checks the audit trail: every audit row matches its hash, and every audited value equals
+the last value its audit trail records (a checksum recomputed after an edit does not
+hide the edit). Only then is the import itself appended to the audit trail (an ``import``
+row of table ``audit_log`` that chains the imported rows, see
+:mod:`regencord.store.chain`; it belongs to no trial, so a re-export is byte-identical).
+Any failure rolls everything back: no rows, no schema, and no new SQLite file.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Engine,
     Float,
     Integer,
     Select,
@@ -76,14 +83,23 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import Enum as SqlEnum
+from sqlalchemy.exc import DBAPIError
 
 import regencord.store.models  # noqa: F401  (registers every table)
 from regencord import __version__
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
+from regencord.store.chain import (
+    IMPORT_ACTION,
+    append,
+    block_digest,
+    check_block,
+    lock_connection,
+)
 from regencord.store.db import Database
-from regencord.store.migrate import alembic_config, upgrade
+from regencord.store.migrate import alembic_config, upgrade_connection
 from regencord.store.models import Base
 from regencord.store.models.audit import AUDIT_TABLE
+from regencord.store.trail import check_values
 
 FORMAT = "regencord-trial-export"
 FORMAT_VERSION = 1
@@ -513,11 +529,12 @@ def _empty(connection: Connection) -> list[str]:
     ]
 
 
-def _prepare_schema(db: Database) -> None:
-    """Create the schema in a database without tables; refuse one at another revision."""
-    names = set(inspect(db.engine).get_table_names())
+def _prepare_schema(connection: Connection) -> None:
+    """Create the schema in a database without tables (in the import's transaction);
+    refuse one at another revision."""
+    names = set(inspect(connection).get_table_names())
     if not names & set(Base.metadata.tables):
-        upgrade(db.engine)
+        upgrade_connection(connection)
         return
     missing = set(Base.metadata.tables) - names
     if missing:
@@ -525,8 +542,7 @@ def _prepare_schema(db: Database) -> None:
             f"the database lacks tables ({', '.join(sorted(missing))}): "
             "run `regencord init` to upgrade it first"
         )
-    with db.engine.connect() as connection:
-        revision = _database_revision(connection)
+    revision = _database_revision(connection)
     head = schema_head()
     if revision is not None and revision != head:
         raise TransferError(
@@ -535,34 +551,111 @@ def _prepare_schema(db: Database) -> None:
         )
 
 
-def import_trial(db: Database, *, folder: Path) -> TransferReport:
+def import_trial(db: Database, *, folder: Path, user: str = "(import)") -> TransferReport:
     """Load an export into an empty database, in one transaction, ids as exported.
 
     Everything is checked first (see the module's docstring); a database holding any row
-    is refused; a database without tables gets the current schema first.
+    is refused; a database without tables gets the current schema in the same transaction.
+    The loaded rows must then pass the audit check (every exported audit row matches its
+    hash; every value equals the last one its audit trail records); the import itself is
+    recorded as an ``import`` audit row that chains the imported rows. On any failure
+    nothing is left behind: no rows, no schema (and no new SQLite file).
     """
     manifest, loaded = read_export(Path(folder))
-    _prepare_schema(db)
     engine = db.engine
-    dialect = engine.dialect.name
-    with engine.begin() as connection:
-        used = _empty(connection)
-        if used:
-            raise TransferError(
-                "the database is not empty (rows in " + ", ".join(used) + "): "
-                "import only into a new database"
-            )
-        for item in loaded:
-            if item.rows:
-                statement = _insert_statement(item.table, item.columns, dialect)
-                connection.execute(statement, _json_rows(item.table, item.rows))
-        if dialect == "postgresql":
-            _reset_sequences(connection, [item.table for item in loaded])
+    new_file = _new_sqlite_file(engine)
+    try:
+        with engine.begin() as connection:
+            _load(connection, manifest, loaded, user=user, folder=Path(folder))
+    except DBAPIError as error:
+        _remove(new_file, engine)
+        detail = str(error.orig or error).strip().splitlines()[0]
+        raise TransferError(
+            f"the export could not be loaded: the database refused it ({detail}); "
+            "nothing was imported"
+        ) from None
+    except BaseException:
+        _remove(new_file, engine)
+        raise
     files = tuple(
         FileEntry(name, e["table"], e["rows"], e["sha256"])
         for name, e in sorted(manifest["files"].items())
     )
     return TransferReport(manifest["trial"], manifest["schema_revision"], Path(folder), files)
+
+
+def _load(
+    connection: Connection,
+    manifest: Mapping[str, Any],
+    loaded: list[_Loaded],
+    *,
+    user: str,
+    folder: Path,
+) -> None:
+    audit_rows = sorted(
+        (row for item in loaded if item.table.name == AUDIT_TABLE for row in item.rows),
+        key=lambda row: int(row["id"]),
+    )
+    broken = check_block(audit_rows).problem  # each exported audit row matches its hash
+    if broken:
+        raise TransferError(f"the export's audit trail is broken: {broken}; nothing was imported")
+    lock_connection(connection)
+    _prepare_schema(connection)
+    dialect = connection.dialect.name
+    used = _empty(connection)
+    if used:
+        raise TransferError(
+            "the database is not empty (rows in " + ", ".join(used) + "): "
+            "import only into a new database"
+        )
+    for item in loaded:
+        if item.rows:
+            statement = _insert_statement(item.table, item.columns, dialect)
+            connection.execute(statement, _json_rows(item.table, item.rows))
+    if dialect == "postgresql":
+        _reset_sequences(connection, [item.table for item in loaded])
+    problem = check_values(connection).problem
+    if problem:
+        raise TransferError(
+            f"the export does not match its audit trail: {problem}; nothing was imported"
+        )
+    trial = manifest["trial"]
+    last = int(audit_rows[-1]["id"]) if audit_rows else 0
+    append(
+        connection,
+        previous=block_digest(row["row_hash"] for row in audit_rows),
+        user_name=user,
+        action=IMPORT_ACTION,
+        table_name=AUDIT_TABLE,
+        record_id=last,
+        new_value=canonical_json(
+            {
+                "trial": trial,
+                "rows": sum(len(item.rows) for item in loaded),
+                "schema_revision": manifest["schema_revision"],
+                "regencord_version": manifest.get("regencord_version"),
+            }
+        ),
+        reason=f"trial {trial} imported from {folder.name} (audit rows 1-{last} as exported)",
+    )
+
+
+def _new_sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite file the import would create (``None``: it exists, or not SQLite)."""
+    name = engine.url.database
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:":
+        return None
+    path = Path(name)
+    return None if path.exists() else path
+
+
+def _remove(path: Path | None, engine: Engine) -> None:
+    """Remove the SQLite file a failed import created."""
+    if path is None:
+        return
+    engine.dispose()
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
-from regencord.services.participants import find_participant, mark_transplanted
+from regencord.services.participants import find_participant, mark_transplanted, vertebral_level
 from regencord.services.product import (
     Day,
     LineSummary,
@@ -38,7 +38,7 @@ from regencord.services.product import (
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.unit import unit_of_work
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, shown, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -74,12 +74,24 @@ def _whole_number(value: object) -> object:
 
 
 def _sites(value: object) -> object:
-    """``"C4,C5"`` as ``"C4, C5"``; empty entries refused."""
+    """``"c4,C5"`` as ``"C4, C5"``: each site a vertebral level, the vocabulary of the
+    participant's level of injury (:func:`regencord.services.participants.vertebral_level`:
+    C1-C7, T1-T12, L1-L5, S1-S5, or a span such as C4-C5), where the cells are injected
+    into the cord (the injured segment and the ones next to it). Empty, unknown or repeated
+    entries are refused."""
     if isinstance(value, str):
         parts = [p.strip() for p in value.split(",")]
         if not all(parts):
             raise ValueError("has an empty entry (sites are separated by commas)")
-        return ", ".join(parts)
+        sites = []
+        for part in parts:
+            try:
+                sites.append(vertebral_level(part))
+            except ValueError as error:
+                raise ValueError(f"has {shown(part)}, which {error}") from None
+        if len(set(sites)) < len(sites):
+            raise ValueError("names a site twice")
+        return ", ".join(sites)
     return value
 
 
@@ -455,6 +467,7 @@ def stop_immunosuppression(
     record = f"immunosuppression course {course_id} of {study_id} (trial {trial_code})"
     day = validated(_StopInput, {"stop_on": stop_on}, record).stop_on
     raise_problems([not_after_today(record, "stop_on", day)])
+    reason = reason_given(reason, "immunosuppression course")
     audit_reason = reason or "immunosuppression course stopped"
     with unit_of_work(db, user=user, reason=audit_reason) as session:
         transplant = _find_transplant(session, trial_code, study_id)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from regencord.services.errors import NotFound, ReasonNeeded, invalid
+from regencord.services.errors import NotFound, ReasonNeeded, invalid, invalid_file
 from regencord.services.unit import unit_of_work
-from regencord.services.validation import validated
+from regencord.services.validation import reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import Anchor, ScheduledVisit, Site, Trial
 from regencord.store.models.base import utcnow
@@ -147,20 +147,14 @@ def read_schedule_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise invalid(
-            f"schedule file {path}", "(file)", str(path), f"cannot be read: {error}"
-        ) from None
+        raise invalid_file(f"schedule file {path}", f"cannot be read: {error}") from None
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         first = str(error).splitlines()[0]
-        raise invalid(
-            f"schedule file {path}", "(file)", path.name, f"is not valid: {first}"
-        ) from None
+        raise invalid_file(f"schedule file {path}", f"is not valid: {first}") from None
     if not isinstance(data, dict):
-        raise invalid(
-            f"schedule file {path}", "(file)", type(data).__name__, "is not a mapping with 'visits'"
-        )
+        raise invalid_file(f"schedule file {path}", "is not a mapping with 'visits'")
     return data
 
 
@@ -175,6 +169,7 @@ def set_schedule(
     """Set the trial's visit schedule. Changing an existing schedule needs a reason; visits
     no longer in the schedule are soft-deleted."""
     value = validated(ScheduleInput, schedule, f"schedule of trial {trial_code}")
+    reason = reason_given(reason, f"trial {trial_code}")
     with unit_of_work(db, user=user, reason=reason) as session:
         trial = find_trial(session, trial_code)
         existing = {v.name: v for v in trial.schedule if not v.deleted}

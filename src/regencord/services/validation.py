@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from regencord.services.errors import FieldProblem, InvalidInput
 
@@ -33,3 +33,50 @@ def _message(error: Mapping[str, Any]) -> str:
     if text.startswith("Value error, "):
         text = text.removeprefix("Value error, ")
     return text[0].lower() + text[1:] if text else "is invalid"
+
+
+SHOWN_LENGTH = 60
+"""How many characters of a value an error message shows."""
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """``value`` as an error message shows it: its ``repr``, cut to ``limit`` characters
+    with the full length given, so that a pasted file or a runaway value cannot flood the
+    terminal (``'AAAA…' (5000 characters)``)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    length = f" ({len(value)} characters)" if isinstance(value, str | bytes) else ""
+    return text[: limit - 1] + "…" + length
+
+
+REASON_MAX_LENGTH = 500
+
+
+def _reason_text(raw: object) -> object:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            raise ValueError("must not be blank: say why the saved value changes")
+        if len(text) > REASON_MAX_LENGTH:
+            raise ValueError(f"is longer than {REASON_MAX_LENGTH} characters")
+        return text
+    return raw
+
+
+Reason = Annotated[str, BeforeValidator(_reason_text)]
+"""Why a saved value changes (recorded in the audit trail): stripped of surrounding
+whitespace; blank or whitespace-only text is refused. The one reason type of every use
+case that takes a reason."""
+
+
+class _ReasonInput(BaseModel):
+    reason: Reason | None = None
+
+
+def reason_given(reason: str | None, record: str = "change") -> str | None:
+    """``reason`` as :data:`Reason` (``None`` when not given); a blank or too long one
+    raises :class:`InvalidInput` naming ``record`` and the field ``reason``."""
+    if reason is None:
+        return None
+    return validated(_ReasonInput, {"reason": reason}, record).reason

@@ -25,6 +25,7 @@ from regencord.services.followup import (
     find_participant,
     find_scheduled,
     find_visit,
+    find_visit_to_write,
     followup_unit,
     parse_date,
     raise_problems,
@@ -206,7 +207,7 @@ def record_visit(
         label = visit_label(participant, scheduled)
         when = parse_date(label, "actual_date", actual_date)
         raise_problems(date_problems(label, "actual_date", when, participant))
-        record = find_visit(session, participant, scheduled)
+        record = find_visit_to_write(session, participant, scheduled)
         if record is None:
             record = Visit(participant=participant, scheduled=scheduled, actual_date=when)
             session.add(record)
@@ -243,7 +244,7 @@ def mark_missed(
             raise invalid(label, "missed_reason", missed_reason, "is required (--reason)")
         if len(missed_reason) > 500:
             raise invalid(label, "missed_reason", missed_reason[:40] + "…", "is too long (500)")
-        record = find_visit(session, participant, scheduled)
+        record = find_visit_to_write(session, participant, scheduled)
         if record is None:
             record = Visit(
                 participant=participant,

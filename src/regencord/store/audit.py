@@ -2,22 +2,29 @@
 
 A session's ``info["user"]`` and ``info["reason"]`` say who changed what and why. A value
 changed after it was first saved needs a reason; the change is refused without one.
+
+Rows are hash-chained as they are written (:mod:`regencord.store.chain`): before a flush
+writes anything the writer lock is taken, and every audit row, whether written here or
+added as an ``AuditEntry`` object, follows the chain's head.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, event, insert, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import ColumnElement, Connection, Table, event, insert, inspect, select
+from sqlalchemy.orm import Mapper, Session, UOWTransaction, object_session
 
+from regencord.store.chain import forget_head, lock_writers, seal
 from regencord.store.models.audit import AuditEntry
 from regencord.store.models.base import Record, utcnow
 
-_IGNORED = frozenset({"id", "version", "created_at", "updated_at"})
+IGNORED = frozenset({"id", "version", "created_at", "updated_at"})
+"""Bookkeeping columns the audit trail leaves out."""
 
 
 class ReasonRequired(ValueError):
@@ -31,7 +38,8 @@ class ReasonRequired(ValueError):
 
 
 def text_of(value: object) -> str | None:
-    """How a value is written into the audit trail."""
+    """How a value is written into the audit trail (JSON values as canonical JSON; rows
+    written before 2026-12 hold Python's ``repr`` of them)."""
     if value is None:
         return None
     if isinstance(value, Enum):
@@ -40,6 +48,11 @@ def text_of(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, Decimal | int | float | bool | str):
         return str(value)
+    if isinstance(value, dict | list | tuple):
+        try:  # JSON values: canonical JSON, which reads back the same after any round trip
+            return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            pass
     return repr(value)
 
 
@@ -56,7 +69,7 @@ def _changes(session: Session, record: Record) -> list[tuple[str, Any, Any]]:
     state = inspect(record)
     out = []
     for attr in state.mapper.column_attrs:
-        if attr.key in _IGNORED:
+        if attr.key in IGNORED:
             continue
         history = state.attrs[attr.key].history
         if history.has_changes():
@@ -80,6 +93,7 @@ def _collect(session: Session, _flush: UOWTransaction, _instances: object) -> No
     # savepoint) must not leave its rows to be written by the next one.
     pending: list[tuple[str, Record, list[tuple[str, Any, Any]]]] = []
     session.info["audit_pending"] = pending
+    forget_head(session)
     reason = session.info.get("reason")
     for obj in session.dirty:
         if not isinstance(obj, Record) or not session.is_modified(obj):
@@ -100,6 +114,29 @@ def _collect(session: Session, _flush: UOWTransaction, _instances: object) -> No
                 f"{obj.__tablename__} {obj.id}: clinical records are never deleted; "
                 "soft-delete them with a reason"
             )
+    if pending or any(isinstance(obj, AuditEntry) for obj in session.new):
+        lock_writers(session)  # before this flush writes anything: no fork of the chain
+
+
+@event.listens_for(AuditEntry, "before_insert")
+def _seal_entry(_mapper: Mapper[Any], _connection: Connection, entry: AuditEntry) -> None:
+    """An ``AuditEntry`` added as an object joins the chain like the rows written below."""
+    session = object_session(entry)
+    assert session is not None
+    entry.at = entry.at or utcnow()
+    row: dict[str, Any] = {
+        "at": entry.at,
+        "user_name": entry.user,
+        "action": entry.action,
+        "table_name": entry.table,
+        "record_id": entry.record_id,
+        "field": entry.field,
+        "old_value": entry.old_value,
+        "new_value": entry.new_value,
+        "reason": entry.reason,
+    }
+    seal(session, [row])
+    entry.previous_hash, entry.row_hash = row["previous_hash"], row["row_hash"]
 
 
 @event.listens_for(Session, "after_flush")
@@ -123,7 +160,7 @@ def _write(session: Session, _flush: UOWTransaction) -> None:
         if action == "insert":
             state = inspect(obj)
             for attr in state.mapper.column_attrs:
-                if attr.key in _IGNORED:
+                if attr.key in IGNORED:
                     continue
                 value = getattr(obj, attr.key)
                 if value is not None:
@@ -134,6 +171,7 @@ def _write(session: Session, _flush: UOWTransaction) -> None:
                 values = {"field": field, "old_value": text_of(old), "new_value": text_of(new)}
                 rows.append(base | values)
     if rows:
+        seal(session, rows)
         session.connection().execute(insert(cast(Table, AuditEntry.__table__)), rows)
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from regencord.store.chain import WAIT_SECONDS
+
 DEFAULT_URL = "sqlite:///regencord.db"
 URL_VARIABLE = "REGENCORD_DATABASE_URL"
 
@@ -28,7 +30,8 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and, for files, WAL journaling."""
+    """An engine for ``url``; SQLite gets foreign keys on, a writer waits up to
+    :data:`~regencord.store.chain.WAIT_SECONDS` for another, and files use WAL journaling."""
     url = database_url(url)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
@@ -38,7 +41,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={WAIT_SECONDS * 1000}")
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()

@@ -22,6 +22,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Run every pending migration in one transaction; return the schema revision."""
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
-        current = MigrationContext.configure(connection).get_current_revision()
+        return upgrade_connection(connection, revision)
+
+
+def upgrade_connection(connection: Connection, revision: str = "head") -> str:
+    """:func:`upgrade` inside the caller's transaction (rolled back with it)."""
+    command.upgrade(alembic_config(connection), revision)
+    current = MigrationContext.configure(connection).get_current_revision()
     return current or "(none)"

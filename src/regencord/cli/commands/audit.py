@@ -1,4 +1,5 @@
-"""``regencord audit show``: the audit trail, filtered by trial, record and user."""
+"""``regencord audit show``: the audit trail, filtered by trial, record and user;
+``regencord audit verify``: its hash chain is intact and the records say what it says."""
 
 from __future__ import annotations
 
@@ -69,3 +70,24 @@ def show(
     headers = ("time", "user", "action", "table", "record", "field", "old -> new", "reason")
     for line in table(headers, rows):
         say(line)
+
+
+@app.command("verify")
+def verify(
+    trial: Annotated[
+        str | None,
+        typer.Option("--trial", help="Compare only this trial's records.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Check that the audit trail's hash chain is intact (no row changed, removed or
+    inserted) and that every audited value equals the last value its audit trail records.
+    Exit status 2 naming the first broken row or record."""
+    found = run(db, lambda database: audit.verify_audit(database, trial_code=trial))
+    if not found.intact:
+        fail([f"audit trail broken: {found.problem}"])
+    scope = f"records of trial {trial}" if trial else "records"
+    say(
+        f"audit trail intact: {found.rows} rows chained; "
+        f"{found.records} {scope} hold the values their audit trail records"
+    )

@@ -37,7 +37,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from regencord.isncsci import ENGINE_VERSION, Classification, InvalidExam, Problem
+from regencord.isncsci import ENGINE_VERSION, Classification, Exam, InvalidExam, Problem
 from regencord.isncsci import batch as batch_engine
 from regencord.isncsci.batch import BatchClassification, ExamBatch, classify_batch
 from regencord.isncsci.batch.csv_io import ResultWriter, iter_csv_batches
@@ -68,8 +68,24 @@ CSV_ROWS_PER_BATCH = 65_536
 default: as fast end to end (the engine's working arrays stay in cache) with a lower peak
 memory (see ``benchmarks/bench_csv_pipeline.py``)."""
 
+TABLE_MAX_EXAMS = 1000
+"""The most exams printed as a table: the table is built whole (its columns fit its widest
+value) and is meant for a screenful; more are refused before anything is printed, with the
+options that stream them (``-o FILE``, ``--format csv``)."""
+
 EXIT_INVALID_INPUT = 2
 EXIT_WRITE_FAILED = 1
+
+
+class _TooManyForTable(Exception):
+    """More exams than :data:`TABLE_MAX_EXAMS` for a table."""
+
+
+def _at_most(items: Iterable[T], limit: int) -> Iterator[T]:
+    for n, item in enumerate(items, 1):
+        if n > limit:
+            raise _TooManyForTable
+        yield item
 
 
 def classify(
@@ -114,6 +130,13 @@ def classify(
     """
     if output is not None and _same_file(input_path, output):
         _fail(f"error: {output} is the input file; nothing written", EXIT_INVALID_INPUT)
+    if output is not None and output_format is None and format_of(output) is None:
+        accepted = ", ".join(f".{f.value}" for f in FileFormat)
+        _fail(
+            f"error: --output: {str(output)!r} has no known extension ({accepted}); "
+            "name the file so, or give --format; nothing written",
+            EXIT_INVALID_INPUT,
+        )
     fmt = output_format or (format_of(output) if output is not None else None) or FileFormat.JSON
     explanations: list[tuple[str, list[str]]] = []
     table_rows: list[Classification] = []
@@ -121,9 +144,15 @@ def classify(
     try:
         source = ExamSource(input_path)
         if explain or (output is None and output_format is None):
-            total = source.count() if sys.stderr.isatty() else 0
+            read: Iterable[Exam] = source
+            total = 0
+            if output is None and output_format is None:
+                # A table's exams are read (not classified) first: too many are refused early.
+                read = list(_at_most(source, TABLE_MAX_EXAMS))
+            elif sys.stderr.isatty():
+                total = source.count()
             with _progress(total, wanted=progress_wanted(total, stderr_is_terminal=_tty())) as to:
-                exams = _advancing(source, to)
+                exams = _advancing(read, to)
                 results = _tap(classify_all(exams), explanations, explain)
                 if output is not None:
                     count = save_results(results, output, fmt)
@@ -141,6 +170,13 @@ def classify(
             count = _classify_in_bulk(source, printed, fmt)
     except InvalidExam as e:
         _fail_with_problems(e.problems, input_path)
+    except _TooManyForTable:
+        _fail(
+            f"error: {input_path} holds more than {TABLE_MAX_EXAMS} exams, too many to print "
+            f"as a table: write the results to a file (-o results.csv) or print them as CSV "
+            "(--format csv)",
+            EXIT_INVALID_INPUT,
+        )
     except OutputError as e:
         _fail(f"error: {e}; nothing written", EXIT_WRITE_FAILED)
     except (OSError, UnicodeDecodeError) as e:

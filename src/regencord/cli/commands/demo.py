@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from regencord.cli.followup import counted
 from regencord.cli.options import DbOption, open_db, reported
 from regencord.demo.build import DEMO_TRIAL_CODE, build_demo
 from regencord.outcomes.analysis import TrialAnalysis
@@ -77,8 +78,9 @@ def demo(
     finally:
         database.dispose()
     console.print(
-        f"[bold]SYNTHETIC DATA[/bold]: trial {built.trial}, {built.participants} participants, "
-        f"{built.exams} exams, {built.measures} measures, {built.adverse_events} adverse events "
+        f"[bold]SYNTHETIC DATA[/bold]: trial {built.trial}, "
+        f"{counted(built.participants, 'participant')}, {counted(built.exams, 'exam')}, "
+        f"{counted(built.measures, 'measure')}, {counted(built.adverse_events, 'adverse event')} "
         "(generated; no real person)."
     )
     console.print(_table(report.analysis))

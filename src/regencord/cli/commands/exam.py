@@ -15,6 +15,7 @@ from regencord.cli.followup import (
     ParticipantOption,
     TrialOption,
     VisitOption,
+    counted,
     table,
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
@@ -136,17 +137,19 @@ def reclassify(db: DbOption = None, user: UserOption = None) -> None:
     """Re-run the classification engine on every stored exam and store what changed."""
     r = run(db, lambda d: exams.reclassify_all(d, user=user_of(user)))
     say(
-        f"reclassified {r.checked} stored exam(s) with {r.engine_version}: "
+        f"reclassified {counted(r.checked, 'stored exam')} with {r.engine_version}: "
         f"{len(r.updated)} changed, {len(r.restamped)} unchanged but restamped"
     )
     for change in r.changes:
         say(f"  {change}")
     if r.locked:
-        say(f"{len(r.locked)} exam(s) of locked visits left as they are (unlock to update):")
+        locked = counted(len(r.locked), "exam")
+        say(f"{locked} of locked visits left as they are (unlock to update):")
         for change in r.locked_changes:
             say(f"  {change}")
         restamp_only = sorted(set(r.locked) - {c.exam_id for c in r.locked_changes})
         if restamp_only:
-            say(f"  exam(s) {', '.join(map(str, restamp_only))}: engine version only")
+            label = "exam" if len(restamp_only) == 1 else "exams"
+            say(f"  {label} {', '.join(map(str, restamp_only))}: engine version only")
     for exam_id, problem in r.failed:
         say(f"exam {exam_id} not reclassified: the engine rejects it ({problem})")

@@ -8,5 +8,5 @@ from regencord.services.database import initialise
 
 def init(db: DbOption = None) -> None:
     """Create or upgrade the database (migrations) and report its schema version."""
-    revision = run(db, initialise)
+    revision = run(db, initialise, create=True)
     say(f"database ready at schema revision {revision}")

@@ -94,7 +94,10 @@ def qc(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record a QC result and its specification (--min/--max, or --expected)."""
+    """Record a QC result and its specification.
+
+    The specification is a range (--min, --max) or an expected result (--expected).
+    """
     data = {
         "assay": assay,
         "value": value,
@@ -126,8 +129,11 @@ def release(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Release a lot for transplants (refused unless every QC result meets its
-    specification and every required assay has a result)."""
+    """Release a lot for transplants.
+
+    Refused unless every QC result meets its specification and every required assay has
+    a result.
+    """
     data = {"decided_by": by, "decided_on": on, "note": note}
     lot = run(db, lambda d: product.release_lot(d, user=user_of(user), lot_id=lot_id, data=data))
     say(f"lot {lot.lot_id} {lot.decisions[-1]}")
@@ -150,7 +156,10 @@ def reject(
 
 @app.command("show")
 def show(lot_id: Annotated[str, typer.Argument(help="Lot id.")], db: DbOption = None) -> None:
-    """Show a lot: QC results against their specifications, missing assays, decisions."""
+    """Show a lot and its QC results.
+
+    QC results against their specifications, missing assays, release decisions.
+    """
     lot = run(db, lambda d: product.show_lot(d, lot_id))
     for line in lot.lines():
         say(line)

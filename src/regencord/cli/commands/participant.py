@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from regencord.cli.commands import timeline
+from regencord.cli.followup import REQUIRED
 from regencord.cli.options import (
     DbOption,
     ReasonOption,
@@ -30,10 +32,10 @@ app = typer.Typer(
 
 StudyIdArgument = Annotated[str, typer.Argument(metavar="STUDY_ID", help="Pseudonymous study id.")]
 TrialOption = Annotated[str, typer.Option("--trial", help="Trial code.")]
-AgeOption = Annotated[str | None, typer.Option("--age", help="Age at injury in years (0-120).")]
-SexOption = Annotated[
-    str | None, typer.Option("--sex", help="female, male, other or unknown.", show_default=False)
-]
+AGE_HELP = "Age at injury in years (0-120)."
+SEX_HELP = "female, male, other or unknown."
+AgeOption = Annotated[str | None, typer.Option("--age", metavar="YEARS", help=AGE_HELP)]
+SexOption = Annotated[str | None, typer.Option("--sex", metavar="SEX", help=SEX_HELP)]
 InjuryDateOption = Annotated[
     str | None, typer.Option("--injury-date", metavar="YYYY-MM-DD", help="Date of injury.")
 ]
@@ -58,17 +60,23 @@ def add(
     study_id: StudyIdArgument,
     trial: TrialOption,
     site: Annotated[str, typer.Option("--site", help="Site code.")],
-    age: AgeOption = None,
-    sex: SexOption = None,
-    injury_date: InjuryDateOption = None,
+    age: Annotated[
+        str | None, typer.Option("--age", metavar="YEARS", help=AGE_HELP + REQUIRED)
+    ] = None,
+    sex: Annotated[
+        str | None, typer.Option("--sex", metavar="SEX", help=SEX_HELP + REQUIRED)
+    ] = None,
+    injury_date: Annotated[
+        str | None,
+        typer.Option("--injury-date", metavar="YYYY-MM-DD", help="Date of injury." + REQUIRED),
+    ] = None,
     mechanism: MechanismOption = None,
     vertebral_level: LevelOption = None,
     consent_date: ConsentOption = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Enrol a participant at a site (status: screening). Needs --age, --sex and
-    --injury-date."""
+    """Enrol a participant at a site (status: screening)."""
     required = {"--age": age, "--sex": sex, "--injury-date": injury_date}
     missing = [option for option, value in required.items() if value is None]
     if missing:
@@ -177,9 +185,12 @@ def status(
     user: UserOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Move a participant on: screening → enrolled (consent date and every eligibility
-    criterion met), transplanted → completed. Transplanted is set by recording the
-    transplant; withdrawal by 'participant withdraw'."""
+    """Move a participant to the next status.
+
+    screening → enrolled (consent date and every eligibility criterion met), transplanted
+    → completed. Transplanted is set by recording the transplant; withdrawn by
+    'participant withdraw'.
+    """
     p = run(
         db,
         lambda d: participants.change_status(
@@ -223,7 +234,10 @@ def _date(value: object) -> str:
 def show(
     study_id: StudyIdArgument, trial: TrialOption, db: DbOption = None, user: UserOption = None
 ) -> None:
-    """Show a participant: profile, eligibility answers and status history."""
+    """Show a participant.
+
+    Profile, eligibility answers and status history.
+    """
     p = run(
         db,
         lambda d: participants.show_participant(
@@ -288,3 +302,6 @@ def list_(
             f"{p.sex.value}  injury {p.injury_date.isoformat()}  "
             f"level {p.vertebral_level or '-'}"
         )
+
+
+app.command("timeline")(timeline.timeline)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regencord.cli.followup import table
+from regencord.cli.followup import counted, table
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import quality
 from regencord.services.quality import CheckView, QueryView
@@ -43,7 +43,8 @@ def run_checks(
 
     done = run(db, action)
     say(
-        f"checked {done.checked} participant(s): {len(done.opened)} query(ies) opened, "
+        f"checked {counted(done.checked, 'participant')}: "
+        f"{counted(len(done.opened), 'query')} opened, "
         f"{len(done.still_failing)} still failing, {len(done.passing)} now passing "
         "(left for a person to close)"
     )
@@ -106,9 +107,14 @@ def configure(
         say(line)
 
 
+def _state(view: QueryView) -> str:
+    """The query's state, and "check now passes" when its check no longer finds the fault."""
+    return f"{view.state.value} (check now passes)" if view.passing else view.state.value
+
+
 def _query_rows(views: list[QueryView]) -> list[str]:
     rows = [
-        (v.id, v.trial, v.site, v.state.value, v.participant, f"{v.table} {v.record_id}",
+        (v.id, v.trial, v.site, _state(v), v.participant, f"{v.table} {v.record_id}",
          v.check, v.message)
         for v in views
     ]  # fmt: skip
@@ -134,10 +140,16 @@ def queries(
         return
     for line in _query_rows(found):
         say(line)
+    passing = sum(v.passing for v in found)
+    if passing:
+        say(
+            f"{counted(passing, 'query')} whose check now passes: close with "
+            "'regencord query close --passing --reason …'"
+        )
 
 
 def _show(view: QueryView) -> None:
-    say(f"query {view.id} ({view.state.value}): {view.participant} {view.table} {view.record_id}")
+    say(f"query {view.id} ({_state(view)}): {view.participant} {view.table} {view.record_id}")
     say(f"  {view.check}: {view.message}")
     for step in view.steps:
         say(f"  {step.at:%Y-%m-%d %H:%M} {step.user} [{step.state.value}] {step.text}")
@@ -164,12 +176,51 @@ def answer(
 
 @query.command("close")
 def close(
-    query_id: Annotated[int, typer.Argument(help="Query id.")],
-    text: TextOption,
+    text: Annotated[
+        str,
+        typer.Option(
+            "--text",
+            "--reason",
+            metavar="TEXT",
+            help="Why it is closed (recorded in the query and the audit trail).",
+            show_default=False,
+        ),
+    ],
+    query_id: Annotated[
+        int | None, typer.Argument(help="Query id (not with --passing).", show_default=False)
+    ] = None,
+    passing: Annotated[
+        bool,
+        typer.Option(
+            "--passing", help="Close every open or answered query whose check now passes."
+        ),
+    ] = False,
+    trial: Annotated[
+        str | None,
+        typer.Option("--trial", help="With --passing: only this trial.", show_default=False),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Close a query, with a note."""
-    _show(
-        run(db, lambda d: quality.close_query(d, user=user_of(user), query_id=query_id, text=text))
+    """Close a query, or with --passing every query whose check now passes.
+
+    Each closed query records the reason as its last step, audited.
+    """
+    if passing == (query_id is not None):
+        fail(["give either a query id or --passing"])
+    if query_id is not None:
+        number = query_id
+        _show(
+            run(
+                db,
+                lambda d: quality.close_query(d, user=user_of(user), query_id=number, text=text),
+            )
+        )
+        return
+    closed = run(
+        db,
+        lambda d: quality.close_passing_queries(d, user=user_of(user), text=text, trial_code=trial),
     )
+    for view in closed:
+        say(f"closed query {view.id}: {view.participant} {view.check}: {view.message}")
+    say(f"closed {counted(len(closed), 'query')} whose check now passes")

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from regencord.cli.followup import TrialOption
+from regencord.cli.followup import TrialOption, counted
 from regencord.cli.options import DbOption, run, say
-from regencord.services.reporting import write_report
 
 
 def report(
@@ -33,9 +32,12 @@ def report(
 ) -> None:
     """Write the trial report: flow, baseline, efficacy against natural history, walking
     prognosis, safety, and one section per participant (self-contained HTML)."""
+    from regencord.services.reporting import write_report  # plots, PDF: only when used
+
     summary = run(db, lambda d: write_report(d, trial, html=output, pdf=pdf, responders=responders))
-    say(f"report of trial {summary.trial} ({summary.participants} participants): {summary.html}")
+    who = counted(summary.participants, "participant")
+    say(f"report of trial {summary.trial} ({who}): {summary.html}")
     if summary.pdf is not None:
         say(f"PDF: {summary.pdf}")
     if summary.stale_exams:
-        say(f"note: {summary.stale_exams} exam(s) classified by another engine version")
+        say(f"note: {counted(summary.stale_exams, 'exam')} classified by another engine version")

@@ -7,31 +7,66 @@ from typing import Annotated, Any
 
 import typer
 
-from regencord.cli.followup import OptionalParticipant, ParticipantOption, TrialOption, table
+from regencord.cli.followup import (
+    REQUIRED,
+    OptionalParticipant,
+    ParticipantOption,
+    TrialOption,
+    counted,
+    table,
+)
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import safety
+from regencord.store.models import AeOutcome, Relatedness
 
 ae = typer.Typer(no_args_is_help=True, help="Adverse events.")
 imaging = typer.Typer(no_args_is_help=True, help="Imaging findings (mass, syrinx, lesion).")
 rehab = typer.Typer(no_args_is_help=True, help="Rehabilitation sessions.")
 
-RELATEDNESS = "unrelated, unlikely, possible, probable or definite"
-OUTCOMES = "recovered, recovering, not-recovered, recovered-with-sequelae, fatal or unknown"
+RELATEDNESS = safety.choices_of(Relatedness)
+OUTCOMES = safety.choices_of(AeOutcome)
 
-Term = Annotated[str | None, typer.Option(help="Adverse event term (verbatim or MedDRA PT).")]
-Meddra = Annotated[str | None, typer.Option("--meddra", help="MedDRA code (8 digits).")]
-Onset = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Onset date.")]
+TERM = "Adverse event term (verbatim or MedDRA PT)."
+ONSET = "Onset date."
+GRADE = "CTCAE grade, 1-5."
+CELLS = f"Related to the cells: {RELATEDNESS}."
+SURGERY = f"Related to the surgery: {RELATEDNESS}."
+IMMUNO = f"Related to the immunosuppression: {RELATEDNESS}."
+OUTCOME = f"Outcome: {OUTCOMES}."
+
+Term = Annotated[str | None, typer.Option(metavar="TERM", help=TERM)]
+Meddra = Annotated[
+    str | None, typer.Option("--meddra", metavar="CODE", help="MedDRA code (8 digits).")
+]
+Onset = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help=ONSET)]
 Resolution = Annotated[
     str | None, typer.Option(metavar="YYYY-MM-DD", help="Resolution date (empty: unresolved).")
 ]
-Grade = Annotated[int | None, typer.Option(help="CTCAE grade, 1-5.")]
-Cells = Annotated[str | None, typer.Option(help=f"Related to the cells: {RELATEDNESS}.")]
-Surgery = Annotated[str | None, typer.Option(help=f"Related to the surgery: {RELATEDNESS}.")]
-Immuno = Annotated[
-    str | None, typer.Option(help=f"Related to the immunosuppression: {RELATEDNESS}.")
+Grade = Annotated[int | None, typer.Option(metavar="1-5", help=GRADE)]
+Cells = Annotated[str | None, typer.Option(metavar="LIKELIHOOD", help=CELLS)]
+Surgery = Annotated[str | None, typer.Option(metavar="LIKELIHOOD", help=SURGERY)]
+Immuno = Annotated[str | None, typer.Option(metavar="LIKELIHOOD", help=IMMUNO)]
+Outcome = Annotated[str | None, typer.Option(metavar="OUTCOME", help=OUTCOME)]
+Action = Annotated[str | None, typer.Option(metavar="TEXT", help="Action taken.")]
+# ``ae add``: what the use case requires (every missing one is reported at once).
+NewTerm = Annotated[str | None, typer.Option("--term", metavar="TERM", help=TERM + REQUIRED)]
+NewOnset = Annotated[
+    str | None, typer.Option("--onset", metavar="YYYY-MM-DD", help=ONSET + REQUIRED)
 ]
-Outcome = Annotated[str | None, typer.Option(help=f"Outcome: {OUTCOMES}.")]
-Action = Annotated[str | None, typer.Option(help="Action taken.")]
+NewGrade = Annotated[int | None, typer.Option("--grade", metavar="1-5", help=GRADE + REQUIRED)]
+NewCells = Annotated[
+    str | None, typer.Option("--cells", metavar="LIKELIHOOD", help=CELLS + REQUIRED)
+]
+NewSurgery = Annotated[
+    str | None, typer.Option("--surgery", metavar="LIKELIHOOD", help=SURGERY + REQUIRED)
+]
+NewImmuno = Annotated[
+    str | None,
+    typer.Option("--immunosuppression", metavar="LIKELIHOOD", help=IMMUNO + REQUIRED),
+]
+NewOutcome = Annotated[
+    str | None, typer.Option("--outcome", metavar="OUTCOME", help=OUTCOME + REQUIRED)
+]
 
 
 def _ae_line(e: safety.AdverseEventSummary) -> str:
@@ -44,16 +79,16 @@ def _ae_line(e: safety.AdverseEventSummary) -> str:
 def ae_add(
     trial: TrialOption,
     participant: ParticipantOption,
-    term: Term = None,
+    term: NewTerm = None,
     meddra: Meddra = None,
-    onset: Onset = None,
+    onset: NewOnset = None,
     resolution: Resolution = None,
-    grade: Grade = None,
+    grade: NewGrade = None,
     serious: Annotated[bool, typer.Option("--serious", help="A serious adverse event.")] = False,
-    cells: Cells = None,
-    surgery: Surgery = None,
-    immunosuppression: Immuno = None,
-    outcome: Outcome = None,
+    cells: NewCells = None,
+    surgery: NewSurgery = None,
+    immunosuppression: NewImmuno = None,
+    outcome: NewOutcome = None,
     action: Action = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -152,11 +187,16 @@ def ae_list(
 def imaging_add(
     trial: TrialOption,
     participant: ParticipantOption,
-    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Imaging date.")] = None,
-    modality: Annotated[
-        str | None, typer.Option(help="MRI, CT, X-ray, PET, ultrasound, other.")
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Imaging date." + REQUIRED)
     ] = None,
-    finding: Annotated[str | None, typer.Option(help="The finding, as reported.")] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option(metavar="MODALITY", help="MRI, CT, X-ray, PET, ultrasound, other." + REQUIRED),
+    ] = None,
+    finding: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The finding, as reported." + REQUIRED)
+    ] = None,
     suspected_mass: Annotated[
         bool, typer.Option("--suspected-mass", help="A mass (e.g. tumour) is suspected.")
     ] = False,
@@ -213,11 +253,16 @@ def imaging_list(
 def rehab_add(
     trial: TrialOption,
     participant: ParticipantOption,
-    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Session date.")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Kind of therapy, e.g. locomotor training.")
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Session date." + REQUIRED)
     ] = None,
-    minutes: Annotated[int | None, typer.Option(help="Duration in minutes.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Kind of therapy, e.g. locomotor training." + REQUIRED),
+    ] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="MINUTES", help="Duration in minutes." + REQUIRED)
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Note.")] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -238,7 +283,10 @@ def rehab_add(
 def rehab_list(
     trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
 ) -> None:
-    """Rehabilitation sessions of a trial (or one participant), by date, with totals."""
+    """List rehabilitation sessions, with totals.
+
+    The sessions of a trial (or one participant), by date.
+    """
     found = run(db, lambda d: safety.list_rehab_sessions(d, trial_code=trial, study_id=participant))
     if not found:
         say("no rehabilitation sessions")
@@ -246,4 +294,4 @@ def rehab_list(
     rows = [[r.id, r.participant, r.session_date, r.kind, r.minutes, r.note] for r in found]
     for line in table(["Session", "Participant", "Date", "Kind", "Minutes", "Note"], rows):
         say(line)
-    say(f"{len(found)} session(s), {sum(r.minutes for r in found)} minutes")
+    say(f"{counted(len(found), 'session')}, {sum(r.minutes for r in found)} minutes")

@@ -35,8 +35,11 @@ def timeline(
     trial: TrialOption,
     db: DbOption = None,
 ) -> None:
-    """Everything about one participant in date order: visits (window status, exams,
-    measures), transplant and lot, adverse events, imaging, rehabilitation."""
+    """Everything about one participant, in date order.
+
+    Visits (window status, exams, measures), transplant and lot, adverse events, imaging,
+    rehabilitation.
+    """
     t = run(db, lambda d: participant_timeline(d, trial, study_id))
     for line in lines_of(t):
         say(line)

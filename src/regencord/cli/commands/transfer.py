@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from regencord.cli.followup import TrialOption
-from regencord.cli.options import DbOption, run, say
+from regencord.cli.options import DbOption, UserOption, run, say, user_of
 from regencord.services import transfer
 
 
@@ -33,8 +33,12 @@ def export(
 def import_(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder written by export.")],
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Import an exported trial into an empty database, in one transaction, after checking
-    the manifest, the checksums and the schema revision (nothing is written otherwise)."""
-    report = run(db, lambda d: transfer.import_trial(d, folder=folder))
+    the manifest, the checksums, the schema revision and the audit trail (every value as
+    its audit trail last recorded it); nothing is written otherwise. The import is
+    recorded in the audit trail."""
+    who = user_of(user)
+    report = run(db, lambda d: transfer.import_trial(d, folder=folder, user=who), create=True)
     say(f"trial {report.trial} imported from {report.folder}: {report.rows} rows")

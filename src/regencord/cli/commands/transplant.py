@@ -31,7 +31,14 @@ def add(
     date: Annotated[str, typer.Option("--date", metavar="DATE", help="Transplant date.")],
     dose: Annotated[str, typer.Option(metavar="CELLS", help="Number of cells, e.g. 2000000.")],
     volume: Annotated[str, typer.Option(metavar="µL", help="Injected volume in µL.")],
-    sites: Annotated[str, typer.Option(help="Injection sites, comma-separated: 'C4, C5'.")],
+    sites: Annotated[
+        str,
+        typer.Option(
+            metavar="LEVELS",
+            help="Injection sites: vertebral levels (C1-C7, T1-T12, L1-L5, S1-S5) or spans "
+            "(C4-C5), comma-separated: 'C4, C5'.",
+        ),
+    ],
     surgeon: Annotated[str, typer.Option(help="Operating surgeon.")],
     deviation: Annotated[
         str | None,
@@ -40,8 +47,11 @@ def add(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record a transplant: the participant must be enrolled, the lot released and not
-    expired; outside the trial's transplant window only with --deviation."""
+    """Record a transplant.
+
+    The participant must be enrolled, the lot released and not expired; outside the
+    trial's transplant window only with --deviation.
+    """
     data = {
         "lot": lot,
         "transplant_date": date,
@@ -80,7 +90,10 @@ def chain(
     lot: Annotated[str | None, typer.Option(help="Lot id (instead of a participant).")] = None,
     db: DbOption = None,
 ) -> None:
-    """The chain of identity: cell line → lot (QC, release) → transplanted participant(s)."""
+    """Show the chain of identity.
+
+    Cell line → lot (QC, release) → transplanted participants.
+    """
     c = run(
         db,
         lambda d: transplants.chain_of_identity(
@@ -122,7 +135,10 @@ def immunosuppression_stop(
     user: UserOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Record the last day of an ongoing course (changing a recorded one needs --reason)."""
+    """Record the last day of an ongoing course.
+
+    Changing a stop date already recorded needs --reason.
+    """
     shown = run(
         db,
         lambda d: transplants.stop_immunosuppression(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from regencord.cli.followup import counted
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import trials
 from regencord.store.db import Database
@@ -40,8 +41,11 @@ def schedule(
     user: UserOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Set the visit schedule from a file: ``visits: [{name, anchor, day, window_before,
-    window_after, exam}]`` with anchor ``injury`` or ``transplant``."""
+    """Set the visit schedule from a file.
+
+    The file (YAML or JSON) holds 'visits: [{name, anchor, day, window_before,
+    window_after, exam}]', with anchor 'injury' or 'transplant'.
+    """
 
     def action(d: Database) -> trials.TrialSummary:
         data = trials.read_schedule_file(file)
@@ -50,7 +54,7 @@ def schedule(
         )
 
     summary = run(db, action)
-    say(f"trial {summary.code}: schedule of {len(summary.schedule)} visits set")
+    say(f"trial {summary.code}: schedule of {counted(len(summary.schedule), 'visit')} set")
 
 
 @app.command("show")

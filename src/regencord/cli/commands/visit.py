@@ -35,7 +35,10 @@ def record(
     user: UserOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Record that a visit took place (changing a recorded visit needs --reason)."""
+    """Record that a visit took place.
+
+    Changing the date of a recorded visit needs --reason.
+    """
     v = run(
         db,
         lambda d: visits.record_visit(
@@ -86,7 +89,10 @@ def lock(
     user: UserOption = None,
     reason: ReasonOption = None,
 ) -> None:
-    """Lock a visit with its exams and measures; they refuse changes until unlocked."""
+    """Lock a visit with its exams and measures.
+
+    Locked records refuse changes until the visit is unlocked.
+    """
     who = user_of(user)
     v = run(
         db,
@@ -125,7 +131,10 @@ def unlock(
 
 @app.command("list")
 def list_(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
-    """Every visit of the schedule for a participant, with its window and status."""
+    """List a participant's visits, with windows and status.
+
+    Every visit of the schedule: target day, window, date, status, exams, measures, lock.
+    """
     rows = run(db, lambda d: visits.list_visits(d, trial_code=trial, study_id=participant))
     headers = ["Visit", "Day", "Target", "Window", "Date", "Status", "Exams", "Measures", "Locked"]
     lines = []

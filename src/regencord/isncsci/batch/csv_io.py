@@ -627,7 +627,13 @@ class _CsvBatchReader:
         limit = csv.field_size_limit()
 
         def invalid_row(row: Any) -> str:
-            values = next(csv.reader(io.StringIO(row.text)), [])
+            # Called by pyarrow, which cannot pass an exception on (it would be printed as
+            # "Exception ignored"): a row Python's csv cannot parse is an error, left to the
+            # careful reader to name.
+            try:
+                values = next(csv.reader(io.StringIO(row.text)), [])
+            except csv.Error:
+                return "error"
             return "skip" if not any(v.strip() for v in values) else "error"
 
         try:
@@ -728,7 +734,7 @@ class _CsvBatchReader:
             rows = []
 
         for index, record in enumerate(records, 1):
-            width_problem = layout.width_problem(record.values, index, record.line)
+            width_problem = layout.width_problem(record.values, index, record.lines)
             if width_problem is not None:
                 yield from flush()
                 problems.append(width_problem)

@@ -1,6 +1,7 @@
 """The audit trail: one append-only row per changed field of a clinical record.
 
-The database itself refuses UPDATE and DELETE on it (triggers on SQLite and PostgreSQL).
+The database itself refuses UPDATE and DELETE on it (triggers on SQLite and PostgreSQL),
+and each row carries the hash chain that shows any later change (:mod:`regencord.store.chain`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(String(500))
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    """The ``row_hash`` of the row before this one (see :mod:`regencord.store.chain`)."""
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of this row's content and ``previous_hash``."""
 
 
 def append_only_ddl(dialect: str) -> list[str]:
