@@ -45,3 +45,13 @@ def test_store_commands_import_no_plotting_pdf_or_arrays(name: str) -> None:
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}, loaded
     assert not [m for m in loaded if m.startswith("regencord.isncsci.batch")]
     assert "sqlalchemy" in loaded  # the store itself is loaded
+
+
+def test_opening_a_database_does_not_import_alembic() -> None:
+    """Alembic is loaded only to create or upgrade a schema, not to check its revision."""
+    probe = (
+        "import sys\nimport regencord.services.database\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -20,6 +20,7 @@ import regencord.store.models  # noqa: F401  (registers every table)
 from regencord.store.db import database_url, make_engine
 from regencord.store.migrate import alembic_config, upgrade
 from regencord.store.models import Base
+from regencord.store.revision import SCHEMA_HEAD
 from tests.conftest_db import PG_VARIABLE, _backends
 
 
@@ -54,6 +55,11 @@ def _head() -> str:
 
 def test_migrations_have_one_head() -> None:
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_schema_head_constant_is_the_migrations_head() -> None:
+    """Opening a database checks its revision against ``SCHEMA_HEAD`` without Alembic."""
+    assert _head() == SCHEMA_HEAD
 
 
 def test_upgrade_reaches_head_and_is_repeatable(empty_engine: Engine) -> None:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from regencord.services.unit import DatabaseProblem
 from regencord.store.db import Database, database_url
-from regencord.store.migrate import alembic_config, upgrade
+from regencord.store.revision import SCHEMA_HEAD, VERSION_TABLE
 
 BACKENDS = ("sqlite", "postgresql")
 EXAMPLES = "sqlite:///trial.db or postgresql://user@host/dbname"
@@ -27,6 +25,8 @@ EXAMPLES = "sqlite:///trial.db or postgresql://user@host/dbname"
 
 def initialise(db: Database) -> str:
     """Bring the database to the current schema; returns the schema revision."""
+    from regencord.store.migrate import upgrade  # Alembic: only when the schema changes
+
     try:
         return upgrade(db.engine)
     except DBAPIError as error:
@@ -92,17 +92,20 @@ def _check_schema(engine: Engine, shown: str, *, create: bool, init: str) -> Non
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
-            revision = MigrationContext.configure(connection).get_current_revision()
+            revision = (
+                connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+                if VERSION_TABLE in tables
+                else None
+            )
     except DBAPIError as error:
         raise DatabaseProblem(_unreachable(engine, shown, error)) from None
     if create:
         return
     if not {"trial", "audit_log"} <= tables:
         raise DatabaseProblem(f"the database {shown} holds no regencord trial data: {init}")
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if revision is not None and revision != head:
+    if revision is not None and revision != SCHEMA_HEAD:
         raise DatabaseProblem(
-            f"the database {shown} is at schema revision {revision}, not {head}: "
+            f"the database {shown} is at schema revision {revision}, not {SCHEMA_HEAD}: "
             f"run `regencord init --db {shown}` to upgrade it"
         )
 
