@@ -1,1 +1,1 @@
-"""Interoperability: reading and writing the formats other systems keep (REDCap, CDISC SDTM, FHIR)."""
+"""Interoperability: reading and writing what other systems keep (REDCap, SDTM, FHIR)."""
