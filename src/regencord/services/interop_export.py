@@ -4,7 +4,8 @@ their specification) or as a FHIR R4 Bundle (one JSON file).
 The trial is read with the report's whole-trial read
 (:func:`regencord.services.reporting.load_trial_data`: stored classifications, not
 recomputed) plus one query per kind of record it leaves out (visits, immunosuppression
-courses, consent dates, AE details, exams' engine versions); the interop modules turn that
+courses, consent dates, AE details, exams' engine versions, impairment reasons and
+comments); the interop modules turn that
 plain data into the files. Files appear all at once (written beside the target and moved
 in); a target folder that exists and is not empty is refused.
 """
@@ -27,6 +28,7 @@ from regencord.interop.export_data import (
     CourseRecord,
     ExamDetail,
     ExportTrial,
+    Impairment,
     ParticipantExtras,
     VisitRecord,
 )
@@ -102,7 +104,13 @@ def load_export_trial(db: Database, trial_code: str) -> ExportTrial:
             .where(ExamRecord.visit_id.in_(list(visit_owner)), ExamRecord.deleted_at.is_(None))
             .order_by(ExamRecord.exam_date, ExamRecord.id)
         ):
-            exams[visit_owner[e.visit_id]].append(ExamDetail(e.engine_version))
+            impairments = {
+                path: Impairment(str(given["reason"]), given.get("other"))
+                for path, given in sorted((e.impairments or {}).items())
+            }
+            exams[visit_owner[e.visit_id]].append(
+                ExamDetail(e.engine_version, impairments, e.comments)
+            )
         by_study_id = {p.study_id: pid for pid, p in people.items()}
         extras: dict[str, ParticipantExtras] = {}
         for participant in data.participants:

@@ -23,7 +23,7 @@ from regencord.interop.fhir.codesystem import CANONICAL, codesystem, shipped_cod
 from regencord.interop.sdtm.codes import ISNCSCI_CODES
 from regencord.services.interop_export import ExportError, export_fhir
 from regencord.store.db import Database
-from tests.interop.sdtm.generated import demo_trial, generated_trial
+from tests.interop.sdtm.generated import LONG, demo_trial, generated_trial
 from tests.services.followup_data import cli_url
 
 
@@ -173,3 +173,19 @@ def test_service_and_cli(db: Database, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "FHIR R4 Bundle" in result.stdout and "4 Patient" in result.stdout
     assert json.loads(cli.read_text(encoding="utf-8")) == data
+
+
+def test_impairment_reasons_and_comments_in_the_exam_panels() -> None:
+    trial = generated_trial()
+    bundle = build_bundle(trial)
+    panels = [o for o in _of(bundle, "Observation") if o["code"]["coding"][0]["code"] == "ISNCSCI"]
+    details = [d for p in trial.data.participants for d in trial.extras_of(p).exams]
+    tagged = [c for o in panels for c in o["component"] if "extension" in c]
+    assert len(tagged) == sum(len(d.impairments) for d in details) > 10
+    for c in tagged:
+        value = c.get("valueString", str(c.get("valueInteger")))
+        assert value.endswith("*")
+        assert c["extension"][0]["url"].endswith(":impairment-reason")
+    notes = [o["note"][0]["text"] for o in panels if "note" in o]
+    assert len(notes) == sum(bool(d.comments) for d in details)
+    assert set(notes) == {LONG}

@@ -1,5 +1,6 @@
 """A generated trial as plain export data (no database): participants never transplanted,
-screening and withdrawn, sex ``other``, exams with NT cells, tags and non-key muscles
+screening and withdrawn, sex ``other``, exams with NT cells, tags (each with an impairment
+reason), comments and non-key muscles
 before, on and after the transplant day, SCIM with every item, 10MWT with aids, 6MWT, a
 custom measure, missed visits, ongoing immunosuppression, and text over 200 bytes."""
 
@@ -14,6 +15,7 @@ from regencord.interop.export_data import (
     CourseRecord,
     ExamDetail,
     ExportTrial,
+    Impairment,
     ParticipantExtras,
     VisitRecord,
 )
@@ -29,6 +31,7 @@ from regencord.outcomes.model import (
     TransplantInfo,
     TrialData,
 )
+from regencord.services.exams import tagged_cells
 
 TRIAL = "GEN-01"
 VISITS = ("screening", "baseline", "transplant", "week 4", "week 12", "week 24")
@@ -50,6 +53,20 @@ LOT = LotInfo(
 
 def _scim(rng: random.Random) -> dict[str, int]:
     return {i.key: rng.randint(0, SCIM_MAX.get(i.key, 1)) for i in SCIM_ITEMS}
+
+
+REASONS = ("plexopathy", "peripheral neuropathy", "pre-existing myoneuronal disease", "other")
+
+
+def _detail(k: int, point: ExamPoint) -> ExamDetail:
+    """Every tagged cell with a reason (cycling through them), comments on every other exam."""
+    impairments = {
+        path: Impairment(
+            REASONS[(k + j) % 4], "burn scar" if REASONS[(k + j) % 4] == "other" else None
+        )
+        for j, path in enumerate(tagged_cells(point.exam))
+    }
+    return ExamDetail(ENGINE_VERSION, impairments, LONG if k % 2 else None)
 
 
 def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
@@ -135,7 +152,7 @@ def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
             adverse_events=tuple(
                 AeDetail("10019211", LONG if n else None) for n in range(len(aes))
             ),
-            exams=tuple(ExamDetail(ENGINE_VERSION) for _ in exams),
+            exams=tuple(_detail(k, e) for k, e in enumerate(exams)),
         )
     data = TrialData(
         code=TRIAL, title="Generated trial", phase="1/2", registry_id="NCT00000000",

@@ -18,7 +18,7 @@ from regencord.interop.sdtm.codelists import BY_ID
 from regencord.interop.sdtm.codes import ALL_CODES, ISNCSCI_CODES
 from regencord.interop.sdtm.dataset import Dataset, split_text, study_day
 from regencord.isncsci import Exam
-from tests.interop.sdtm.generated import LONG, demo_trial, generated_trial
+from tests.interop.sdtm.generated import LONG, REASONS, demo_trial, generated_trial
 
 REQUIRED = {
     "DM": {"STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFSTDTC", "SITEID", "AGE", "AGEU", "SEX",
@@ -262,3 +262,34 @@ def test_written_files_are_the_datasets(trial: ExportTrial, tmp_path: Path) -> N
 
     files = write_folder(trial, build_datasets(trial), tmp_path)
     assert {p.name for p in files} >= {"dm.csv", "dm.xpt", "rs.xpt", "define.json", "define.html"}
+
+
+def test_impairment_reasons_and_comments() -> None:
+    trial = generated_trial()
+    datasets = {d.name: d for d in build_datasets(trial)}
+    rs = {(r["USUBJID"], r["RSSEQ"]): r for r in _rows(datasets["RS"])}
+    supp = _rows(datasets["SUPPRS"])
+    reasons = [r for r in supp if r["QNAM"] == "IMPRSN"]
+    expected = [
+        (p, i)
+        for p in trial.data.participants
+        for d in trial.extras_of(p).exams
+        for i in d.impairments.values()
+    ]
+    assert len(reasons) == len(expected) > 10
+    assert {r["QVAL"] for r in reasons} == set(REASONS)
+    for r in reasons:
+        cell = rs[(r["USUBJID"], int(str(r["IDVARVAL"])))]
+        assert str(cell["RSORRES"]).endswith("*") and cell["RSSCAT"] == "WORKSHEET"
+    others = [r for r in supp if r["QNAM"] == "IMPOTH"]
+    assert others and {r["QVAL"] for r in others} == {"burn scar"}
+    co = _rows(datasets["CO"])
+    commented = sum(
+        bool(d.comments) for p in trial.data.participants for d in trial.extras_of(p).exams
+    )
+    assert len(co) == commented
+    assert all(
+        "".join(str(r[k]) for k in ("COVAL", "COVAL1", "COVAL2")) == LONG.rstrip() for r in co
+    )
+    groups = {(r["USUBJID"], r["RSGRPID"]) for r in rs.values()}
+    assert all((r["USUBJID"], r["IDVARVAL"]) in groups and r["RDOMAIN"] == "RS" for r in co)

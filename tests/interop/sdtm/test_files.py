@@ -1,6 +1,7 @@
 """The files of an SDTM-style export: XPT (version 5) reads back identical to the CSV and to
 the data; the specification describes every dataset and code list; the service writes
-the folder all at once and refuses a non-empty one; the CLI option."""
+the folder all at once and refuses a non-empty one; impairment reasons and comments stored
+with an exam reach SUPPRS, CO and the FHIR panel; the CLI option."""
 
 from __future__ import annotations
 
@@ -14,13 +15,21 @@ from typer.testing import CliRunner
 
 from regencord.cli.app import app
 from regencord.demo import DEMO_TRIAL_CODE, build_demo
+from regencord.interop.fhir.codesystem import CANONICAL
 from regencord.interop.sdtm import build_datasets
 from regencord.interop.sdtm.files import read_xpt_text, text, write_folder
+from regencord.services import exams
 from regencord.services.errors import NotFound
-from regencord.services.interop_export import ExportError, export_sdtm, load_export_trial
+from regencord.services.interop_export import (
+    ExportError,
+    export_fhir,
+    export_sdtm,
+    load_export_trial,
+)
 from regencord.store.db import Database
+from tests.exam_files import c5_incomplete_exam
 from tests.interop.sdtm.generated import generated_trial
-from tests.services.followup_data import cli_url
+from tests.services.followup_data import TRIAL, USER, cli_url, setup_trial
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +124,54 @@ def test_cli_export_sdtm(db: Database, tmp_path: Path) -> None:
     assert "Traceback" not in again.output
     missing = CliRunner().invoke(app, args)
     assert missing.exit_code == 2 and "--out" in missing.stderr
+
+
+def test_stored_impairment_reasons_and_comments_reach_both_exports(
+    db: Database, tmp_path: Path
+) -> None:
+    setup_trial(db)
+    exam = c5_incomplete_exam(None)
+    exam["right"]["motor"]["C6"] = "3**"
+    exam["left"]["pinPrick"]["T4"] = "NT*"
+    reasons = {
+        "right.motor.C6": {"reason": "plexopathy"},
+        "left.pinPrick.T4": {"reason": "other", "other": "burn scar"},
+    }
+    exams.record_exam(
+        db, user=USER, trial_code=TRIAL, study_id="P01", visit="baseline", exam=exam,
+        exam_date="2024-01-10", impairments=reasons, comments="spasticity, limited exam",
+    )  # fmt: skip
+    export_sdtm(db, TRIAL, tmp_path / "sdtm")
+    header, rows = _csv(tmp_path / "sdtm" / "supprs.csv")
+    supp = [dict(zip(header, r, strict=True)) for r in rows]
+    header, rows = _csv(tmp_path / "sdtm" / "rs.csv")
+    rs = {r[header.index("RSSEQ")]: dict(zip(header, r, strict=True)) for r in rows}
+    found = {
+        (rs[r["IDVARVAL"]]["RSTESTCD"], rs[r["IDVARVAL"]]["RSORRES"], r["QNAM"], r["QVAL"])
+        for r in supp
+        if r["IDVAR"] == "RSSEQ"
+    }
+    assert found == {
+        ("RMOC6", "3**", "IMPRSN", "plexopathy"),
+        ("LPPT4", "NT*", "IMPRSN", "other"),
+        ("LPPT4", "NT*", "IMPOTH", "burn scar"),
+    }
+    header, rows = _csv(tmp_path / "sdtm" / "co.csv")
+    assert [r[header.index("COVAL")] for r in rows] == ["spasticity, limited exam"]
+    export_fhir(db, TRIAL, tmp_path / "bundle.json")
+    bundle = json.loads((tmp_path / "bundle.json").read_text(encoding="utf-8"))
+    (panel,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert panel["note"] == [{"text": "spasticity, limited exam"}]
+    tagged = {
+        c["code"]["coding"][0]["code"]: [
+            x.get("valueCoding", x.get("valueString")) for x in c["extension"]
+        ]
+        for c in panel["component"]
+        if "extension" in c
+    }
+    assert tagged == {
+        "RMOC6": [{"system": CANONICAL, "code": "plexopathy"}],
+        "LPPT4": [{"system": CANONICAL, "code": "other-impairment"}, "burn scar"],
+    }

@@ -35,7 +35,29 @@ RELATEDNESS = (
     ("probable", "Probably related"),
     ("definite", "Definitely related"),
 )
-_EXTRA = (ISNCSCI_PANEL, TRANSPLANT, CELL_PRODUCT, IMMUNOSUPPRESSION, WALKING_AID, *RELATEDNESS)
+IMPAIRMENT_REASONS = (
+    ("plexopathy", "Plexopathy"),
+    ("peripheral-neuropathy", "Peripheral neuropathy"),
+    ("myoneuronal-disease", "Pre-existing myoneuronal disease (e.g. stroke, MS)"),
+    ("other-impairment", "Other non-SCI impairment"),
+)
+"""Why a tagged cell is impaired; the store's reasons in the same order."""
+IMPAIRMENT_CODE = dict(
+    zip(
+        ("plexopathy", "peripheral neuropathy", "pre-existing myoneuronal disease", "other"),
+        (code for code, _ in IMPAIRMENT_REASONS),
+        strict=True,
+    )
+)
+_EXTRA = (
+    ISNCSCI_PANEL,
+    TRANSPLANT,
+    CELL_PRODUCT,
+    IMMUNOSUPPRESSION,
+    WALKING_AID,
+    *RELATEDNESS,
+    *IMPAIRMENT_REASONS,
+)
 
 
 def concepts() -> list[tuple[str, str]]:
@@ -58,7 +80,8 @@ def codesystem() -> dict[str, Any]:
         "description": (
             "Codes for ISNCSCI worksheet values and classification results, SCIM III items "
             "and scores, WISCI II, 10-metre and 6-minute walk tests, and the transplant of a "
-            "cell product, for which no LOINC or CDISC codes exist. The same codes are the "
+            "cell product, relatedness and non-SCI impairment reasons, for which no LOINC or "
+            "CDISC codes exist. The same codes are the "
             "SDTM-style test codes of regencord's exports."
         ),
         "caseSensitive": True,

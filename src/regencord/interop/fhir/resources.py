@@ -12,7 +12,9 @@ Mappings (``docs/interop.md`` has the full table):
 * Immunosuppression: one MedicationStatement per course, part of the Procedure.
 * Observations: each ISNCSCI exam as a panel (``ISNCSCI``) with one component per
   worksheet value and result, coded with the SDTM test codes (``valueInteger`` for a plain
-  number, else ``valueString`` in Praxis notation); WISCI II, SCIM III (total with item
+  number, else ``valueString`` in Praxis notation; a tagged cell's non-SCI impairment
+  reason and description as extensions of its component; the comments as the note);
+  WISCI II, SCIM III (total with item
   and subscore components), 10MWT (seconds, speed and aid as components), 6MWT (metres).
 * AdverseEvent: term (with the site's MedDRA code), onset, seriousness, severity from the
   CTCAE grade (1 mild, 2 moderate, 3-5 severe) with the exact grade as an extension,
@@ -33,6 +35,7 @@ from regencord.interop.fhir.codesystem import (
     CELL_PRODUCT,
     EXTENSION,
     IMMUNOSUPPRESSION,
+    IMPAIRMENT_CODE,
     ISNCSCI_PANEL,
     TRANSPLANT,
     WALKING_AID,
@@ -46,6 +49,7 @@ from regencord.interop.sdtm.codes import (
     TEN_METRE_TIME,
     WISCI,
     TestCode,
+    cell_code,
     isncsci_values,
 )
 from regencord.outcomes.model import (
@@ -255,11 +259,24 @@ def exam_observation(
     obs = _observation(ids, p, f"exam/{n}", ISNCSCI_PANEL, "exam", e.exam_date, e.visit)
     if detail:
         obs["method"] = {"text": f"regencord ISNCSCI engine {detail.engine_version}"}
-    obs["component"] = [
-        {"code": concept(test), **_value(value)}
-        for test, value in isncsci_values(e.exam, e.result)
-        if value is not None
-    ]
+    impaired = {cell_code(path): i for path, i in (detail.impairments if detail else {}).items()}
+    components = []
+    for test, value in isncsci_values(e.exam, e.result):
+        if value is None:
+            continue
+        component: dict[str, Any] = {"code": concept(test), **_value(value)}
+        impairment = impaired.get(test.code)
+        if impairment is not None:
+            reason = {"system": CANONICAL, "code": IMPAIRMENT_CODE[impairment.reason]}
+            component["extension"] = [_ext("impairment-reason", valueCoding=reason)]
+            if impairment.other:
+                component["extension"].append(
+                    _ext("impairment-other", valueString=impairment.other)
+                )
+        components.append(component)
+    obs["component"] = components
+    if detail and detail.comments:
+        obs["note"] = [{"text": detail.comments}]
     return obs
 
 

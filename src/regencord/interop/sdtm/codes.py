@@ -71,6 +71,16 @@ def _key(*path: str, source: int) -> Extract:
     return get
 
 
+_GRIDS = {"lightTouch": "LT", "pinPrick": "PP", "motor": "MO"}
+
+
+def cell_code(path: str) -> str:
+    """The test code of a worksheet cell given by its Praxis path (``right.motor.C5`` →
+    ``RMOC5``)."""
+    side, grid, level = path.split(".")
+    return f"{side[0].upper()}{_GRIDS[grid]}{level.replace('_', '')}"
+
+
 def _isncsci_tests() -> list[tuple[TestCode, Extract]]:
     out: list[tuple[TestCode, Extract]] = []
     for s, side, side_label in _SIDES:

@@ -1,12 +1,12 @@
-"""Findings datasets: RS (ISNCSCI), QS (SCIM III), FT (WISCI II, 10MWT, 6MWT).
+"""Findings datasets: QS (SCIM III), FT (WISCI II, 10MWT, 6MWT); the row shape RS
+(:mod:`.exams`) shares.
 
 One row per result. ``--ORRES`` and ``--STRESC`` hold the value as regencord keeps it
 (ISNCSCI in Praxis notation: ``"3"``, ``"0*"``, ``"NT"``, ``"C5,C6*"``, ``"ND"``);
 ``--STRESN`` holds it as a number when it is one (a plain score), else it is empty. An NT
 cell is a result of the examination ("not testable"), so it is a value, not
 ``--STAT = NOT DONE``. Rows of one exam or measure share ``--GRPID`` (``EXAM1``, ``SCIM1``,
-… numbered per participant in time order); the classifying engine's version is a SUPPRS
-qualifier of the exam's group.
+… numbered per participant in time order).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from regencord.interop.sdtm.codes import (
     TEN_METRE_TIME,
     WISCI,
     TestCode,
-    isncsci_values,
 )
 from regencord.interop.sdtm.dataset import (
     CHAR,
@@ -87,7 +86,7 @@ def _number(text: str) -> float | int | None:
         return None
 
 
-def _row(
+def finding_row(
     domain: str,
     trial: ExportTrial,
     s: Subject,
@@ -122,7 +121,7 @@ def _row(
     }
 
 
-def _numbered(domain: str, rows: Iterable[dict[str, Value]]) -> list[dict[str, Value]]:
+def numbered(domain: str, rows: Iterable[dict[str, Value]]) -> list[dict[str, Value]]:
     out, counter = [], 0
     last = None
     for row in rows:
@@ -130,54 +129,6 @@ def _numbered(domain: str, rows: Iterable[dict[str, Value]]) -> list[dict[str, V
         last = row["USUBJID"]
         out.append({**row, f"{domain}SEQ": counter})
     return out
-
-
-ENGINE = Qualifier("ENGVER", "Classifying Engine Version", "Assigned")
-
-
-def rs(trial: ExportTrial, subs: list[Subject]) -> tuple[Dataset, Dataset]:
-    """Every worksheet value (``RSSCAT`` ``WORKSHEET``), classification result
-    (``CLASSIFICATION``) and score (``SCORE``, derived) of every exam."""
-    rows, supp = [], []
-    for s in subs:
-        details = trial.extras_of(s.participant).exams
-        for n, point in enumerate(s.participant.exams, 1):
-            group = f"EXAM{n}"
-            for test, value in isncsci_values(point.exam, point.result):
-                if value is None:
-                    continue
-                rows.append(
-                    _row(
-                        "RS",
-                        trial,
-                        s,
-                        group,
-                        test,
-                        value,
-                        visit=point.visit,
-                        when=point.exam_date,
-                        derived=test.subcategory != "WORKSHEET",
-                    )
-                )
-            if n <= len(details):
-                supp += supp_rows(
-                    trial.data.code,
-                    "RS",
-                    s.usubjid,
-                    "RSGRPID",
-                    group,
-                    ENGINE,
-                    details[n - 1].engine_version,
-                )
-    data = make_dataset(
-        "RS",
-        "Disease Response and Clin Classification",
-        "One record per test per exam per subject",
-        ("STUDYID", "USUBJID", "RSGRPID", "RSTESTCD"),
-        RS_VARIABLES,
-        _numbered("RS", rows),
-    )
-    return data, supp_dataset("RS", supp)
 
 
 def qs(trial: ExportTrial, subs: list[Subject]) -> Dataset:
@@ -195,7 +146,7 @@ def qs(trial: ExportTrial, subs: list[Subject]) -> Dataset:
                 score = int(items[item.key])
                 subscores[item.subscale] += score
                 rows.append(
-                    _row(
+                    finding_row(
                         "QS",
                         trial,
                         s,
@@ -210,7 +161,7 @@ def qs(trial: ExportTrial, subs: list[Subject]) -> Dataset:
             if len(items) == len(SCIM_ITEMS):
                 for key, test in SCIM_SUBSCALES.items():
                     rows.append(
-                        _row(
+                        finding_row(
                             "QS",
                             trial,
                             s,
@@ -223,7 +174,7 @@ def qs(trial: ExportTrial, subs: list[Subject]) -> Dataset:
                         )
                     )
             rows.append(
-                _row(
+                finding_row(
                     "QS",
                     trial,
                     s,
@@ -241,7 +192,7 @@ def qs(trial: ExportTrial, subs: list[Subject]) -> Dataset:
         "One record per questionnaire per question per time point per subject",
         ("STUDYID", "USUBJID", "QSGRPID", "QSTESTCD"),
         QS_VARIABLES,
-        _numbered("QS", rows),
+        numbered("QS", rows),
     )
 
 
@@ -271,7 +222,7 @@ def ft(trial: ExportTrial, subs: list[Subject]) -> tuple[Dataset, Dataset]:
             group = f"{prefix}{counts[prefix]}"
             for test, value, derived in tests:
                 rows.append(
-                    _row(
+                    finding_row(
                         "FT",
                         trial,
                         s,
@@ -290,6 +241,6 @@ def ft(trial: ExportTrial, subs: list[Subject]) -> tuple[Dataset, Dataset]:
         "One record per functional test per time point per subject",
         ("STUDYID", "USUBJID", "FTGRPID", "FTTESTCD"),
         FT_VARIABLES,
-        _numbered("FT", rows),
+        numbered("FT", rows),
     )
     return data, supp_dataset("FT", supp)
