@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TextIO
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -70,15 +69,6 @@ def _encoded_field(column: EncodedColumn) -> pa.Array:
     return categories.take(pa.array(column.codes.reshape(-1)))
 
 
-def _canonical(column: EncodedColumn) -> tuple[dict[str, int], npt.NDArray[np.intp]]:
-    """Each distinct fresh string's first position, and each row's."""
-    first: dict[str, int] = {}
-    for k, text in enumerate(column.categories.tolist()):
-        first.setdefault(str(text), k)
-    canon = np.array([first[str(t)] for t in column.categories.tolist()], np.intp)
-    return first, canon[column.codes.reshape(-1)]
-
-
 class RedcapResultWriter:
     """Writes the results of batch after batch (see the module documentation)."""
 
@@ -105,18 +95,24 @@ class RedcapResultWriter:
         n = len(batch.exams)
         differs = np.zeros((n, len(RESULT_FIELDS)), np.bool_)
         empty = np.ones(n, np.bool_)
-        fields = []
+        texts: dict[str, pa.Array] = {}
         for j, (name, field) in enumerate(RESULT_FIELDS):
-            fields.append((name, field))
             stored = batch.stored.get(field)
             if stored is None:
                 continue
-            first, fresh_at = _canonical(fresh[name])
-            texts = [_SPACE.sub("", v) for v in stored.dictionary.to_pylist()]
-            at = np.array([first.get(t, -1) if t else -2 for t in texts], np.intp)
-            stored_at = at[stored.indices.to_numpy(zero_copy_only=False)] if at.size else at
-            empty &= stored_at == -2
-            differs[:, j] = (stored_at != -2) & (stored_at != fresh_at)
+            column = fresh[name]
+            texts[name] = pa.array(column.categories.tolist(), pa.string()).take(
+                pa.array(column.codes.reshape(-1))
+            )
+            blank = pc.equal(stored, "").to_numpy(zero_copy_only=False)
+            empty &= blank
+            other = np.flatnonzero(~pc.equal(stored, texts[name]).to_numpy(zero_copy_only=False))
+            if other.size:  # whitespace aside?
+                at = pa.array(other)
+                spaced = pc.replace_substring_regex(stored.take(at), r"\s+", "")
+                same = pc.equal(spaced, texts[name].take(at)).to_numpy(zero_copy_only=False)
+                differs[other[~same], j] = True
+            differs[:, j] &= ~blank
         rows = np.flatnonzero(differs.any(axis=1))
         self.unclassified += int(empty.sum())
         self.differing_rows += rows.size
@@ -127,10 +123,9 @@ class RedcapResultWriter:
         keys = [batch.identity[k].take(taken).to_pylist() for k in self.identity]
         for i, row in enumerate(rows.tolist()):
             for j in np.flatnonzero(differs[row]).tolist():
-                name, field = fields[j]
-                column = fresh[name]
-                classified = str(column.categories[column.codes.reshape(-1)[row]])
+                name, field = RESULT_FIELDS[j]
                 stored_text = batch.stored[field][row].as_py()
+                classified = texts[name][row].as_py()
                 self.differences.writerow([*(k[i] for k in keys), field, stored_text, classified])
 
     def close(self) -> RedcapClassified:

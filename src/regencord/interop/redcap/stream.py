@@ -2,9 +2,10 @@
 batch of rows at a time into the batch engine's cell codes, and write each batch's results
 as the instrument's result fields, with a report of stored results that differ.
 
-pyarrow parses the file (only the columns needed, each dictionary-encoded), so each
-column's few distinct values are mapped once per batch (by the rules of
-:mod:`regencord.interop.redcap.mapping`) and every row's code is a table lookup. A row
+pyarrow parses the file (only the columns needed, as strings); each value is mapped to its
+code in bulk by the vectorized exam CSV reader's byte-level lookup
+(:mod:`regencord.isncsci.batch.csv_io`), its tables made by the rules of
+:mod:`regencord.interop.redcap.mapping`. A row
 whose cell values are all empty holds no exam and is skipped. A row with a bad value is
 reported (record, event, instance, field, value) and never classified; batches are
 yielded while no problem has been found, and the problems of the whole file are raised
@@ -19,11 +20,11 @@ for ``regencord redcap import``).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -55,9 +56,11 @@ from regencord.interop.redcap.mapping import (
 )
 from regencord.isncsci.batch import ExamBatch
 from regencord.isncsci.batch.codes import ANAL, NT_VALUE
+from regencord.isncsci.batch.csv_io import _EMPTY, _INVALID, _NO_MUSCLE, _Tokens
 from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import parse_non_key_muscle
+from regencord.isncsci.levels import NON_KEY_MUSCLE_LEVELS
 from regencord.services.errors import FieldProblem
 
 ROWS_PER_BATCH: Final = 65_536
@@ -67,8 +70,7 @@ BLOCK_SIZE: Final = 8 << 20
 U8 = npt.NDArray[np.uint8]
 Intp = npt.NDArray[np.intp]
 
-_EMPTY: Final = 254
-_INVALID: Final = 255
+_BAD_MUSCLE: Final = -2
 _AB: Final = 8
 """Added to a value's code when it is ``ab-*`` (tagged; the tag comes from
 ``_considernormal``)."""
@@ -93,50 +95,53 @@ class RedcapBatch:
 
 
 # --------------------------------------------------------------------------- value codes
+# The vectorized reader of exam CSV files maps a string column to codes by its bytes (one
+# byte by table, two to four by binary search, the rest once per distinct value): the
+# same machinery, with the instrument's values.
 
 
-def _cell_code(raw: str, cell: CellField) -> int:
-    text = raw.strip()
-    if not text:
-        return _EMPTY
+def _cell_code(text: str, cell: CellField) -> int | None:
     parsed = cell_text(text, "", cell)
     if parsed is None:
-        return _INVALID
+        return None
     score = parsed.rstrip("*")
     code = NT_VALUE if score == "NT" else int(score)
     return code + (_AB if parsed.endswith("*") else 0)
 
 
-def _consider_code(raw: str) -> int:
-    """Tag of an ``ab-*`` value: 1 ``*`` (2 or empty), 2 ``**`` (1)."""
-    return {"": 1, "2": 1, "1": 2}.get(raw.strip(), _INVALID)
-
-
-def _anal_code(raw: str) -> int:
-    text = raw.strip()
-    if not text:
-        return _EMPTY
-    parsed = AnalFunction.parse(text)
-    return _INVALID if parsed is None else ANAL.index(parsed)
-
-
-def _muscle_code(raw: str) -> int:
-    text = raw.strip()
-    if not text:
-        return NO_NON_KEY_MUSCLE
-    level = parse_non_key_muscle(text)
-    return -2 if level is None else int(level)
-
-
-def _codes(column: pa.Array, code: Callable[[str], int], dtype: type) -> npt.NDArray[Any]:
-    """The code of every value of a dictionary-encoded column."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    table: npt.NDArray[Any] = np.array(
-        [code(v) for v in column.dictionary.to_pylist()], dtype=dtype
+def _cell_tokens(cell: CellField) -> _Tokens:
+    normal = 5 if cell.is_motor else 2
+    scores = [str(v) for v in range(normal + 1)]
+    nts = ["nt", "NT", "Nt", "nT"]
+    tagged = [f"ab-{v}" for v in scores[:-1]]
+    return _Tokens(
+        partial(_cell_code, cell=cell),
+        _EMPTY,
+        str,
+        [*scores, *nts, *tagged, *(t.upper() for t in tagged)],
     )
-    indices = column.indices.to_numpy(zero_copy_only=False)
-    return table[indices] if table.size else np.zeros(len(column), dtype)
+
+
+def _consider_code(text: str) -> int | None:
+    """Tag of an ``ab-*`` value: 1 ``*`` (2 or empty), 2 ``**`` (1)."""
+    return {"2": 1, "1": 2}.get(text)
+
+
+def _anal_code(text: str) -> int | None:
+    parsed = AnalFunction.parse(text)
+    return None if parsed is None else ANAL.index(parsed)
+
+
+def _muscle_code(text: str) -> int | None:
+    level = parse_non_key_muscle(text)
+    return None if level is None else int(level)
+
+
+_MOTOR = _cell_tokens(CELLS[-1])
+_SENSORY = _cell_tokens(CELLS[0])
+_CONSIDER = _Tokens(_consider_code, 1, str, [])
+_ANAL = _Tokens(_anal_code, _EMPTY, str, ["Yes", "No", "NT", "yes", "no", "nt", "YES", "NO"])
+_MUSCLE = _Tokens(_muscle_code, _NO_MUSCLE, str, [lv.name for lv in NON_KEY_MUSCLE_LEVELS])
 
 
 # --------------------------------------------------------------------------- reading
@@ -194,9 +199,8 @@ class RedcapExport:
     def batches(self, rows_per_batch: int = ROWS_PER_BATCH) -> Iterator[RedcapBatch]:
         """The exam rows, a batch at a time (never an empty batch); then
         :class:`InvalidRedcap` with every problem of the file, if any."""
-        dictionary = pa.dictionary(pa.int32(), pa.string())
-        types = {name: dictionary for name in self._cells + self.stored}
-        types |= {name: pa.string() for name in self.identity}
+        columns = list(dict.fromkeys(self.identity + self._cells + self.stored))
+        types = {name: pa.string() for name in columns}
         problems: list[FieldProblem] = []
         pending: list[RedcapBatch] = []
         rows = 0
@@ -209,7 +213,7 @@ class RedcapExport:
                 parse_options=pa_csv.ParseOptions(newlines_in_values=True),
                 convert_options=pa_csv.ConvertOptions(
                     column_types=types,
-                    include_columns=list(dict.fromkeys(self.identity + self._cells + self.stored)),
+                    include_columns=columns,
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                 ),
@@ -253,9 +257,10 @@ def _convert(
     values = np.empty((n, len(CELLS)), np.uint8)
     tags = np.ones((n, len(CELLS)), np.uint8)
     for j, cell in enumerate(CELLS):
-        values[:, j] = _codes(data.column(cell.value), partial(_cell_code, cell=cell), np.uint8)
+        tokens = _MOTOR if cell.is_motor else _SENSORY
+        values[:, j] = tokens.codes(data.column(cell.value))
         if cell.consider_normal in names:
-            tags[:, j] = _codes(data.column(cell.consider_normal), _consider_code, np.uint8)
+            tags[:, j] = _CONSIDER.codes(data.column(cell.consider_normal))
     is_exam = (values != _EMPTY).any(axis=1)
     if REPEAT_INSTRUMENT in identity:
         instrument = data.column(REPEAT_INSTRUMENT)
@@ -264,15 +269,17 @@ def _convert(
     ab = (values >= _AB) & (values < _EMPTY)
     bad_tag = ab & (tags == _INVALID)
     codes = np.where(ab, (values & 7) + 8 * tags, values).astype(np.uint8)
-    vac = _codes(data.column(VAC), _anal_code, np.uint8)
-    dap = _codes(data.column(DAP), _anal_code, np.uint8)
+    vac = _ANAL.codes(data.column(VAC))
+    dap = _ANAL.codes(data.column(DAP))
     muscles = np.full((n, 2), NO_NON_KEY_MUSCLE, np.int8)
     for s, side in enumerate(("right", "left")):
         name = NKM.format(side=side)
         if name in names:
-            muscles[:, s] = _codes(data.column(name), _muscle_code, np.int8)
+            code = _MUSCLE.codes(data.column(name))
+            muscles[:, s] = np.where(code == _NO_MUSCLE, NO_NON_KEY_MUSCLE, code)
+            muscles[code == _INVALID, s] = _BAD_MUSCLE
     bad = ((values >= _EMPTY) | bad_tag).any(axis=1) | (vac >= _EMPTY) | (dap >= _EMPTY)
-    bad |= (muscles == -2).any(axis=1)
+    bad |= (muscles == _BAD_MUSCLE).any(axis=1)
     bad &= is_exam
     if bad.any():
         problems += _row_problems(data, np.flatnonzero(bad))
@@ -313,18 +320,18 @@ def _row_problems(data: pa.RecordBatch, rows: Intp) -> list[FieldProblem]:
                 out.append(FieldProblem(label, cell.value, value, value_message(value, cell)))
             elif text.endswith("*"):
                 consider = row.get(cell.consider_normal, "")
-                if _consider_code(consider) == _INVALID:
+                if consider and _consider_code(consider) is None:
                     out.append(
                         FieldProblem(label, cell.consider_normal, consider, CONSIDER_MESSAGE)
                     )
         for name in (DAP, VAC):
             value = row[name]
-            if _anal_code(value) >= _EMPTY:
+            if not value or _anal_code(value) is None:
                 message = "is empty" if not value else ANAL_MESSAGE
                 out.append(FieldProblem(label, name, value or None, message))
         for side in ("right", "left"):
             name = NKM.format(side=side)
             value = row.get(name, "")
-            if value and _muscle_code(value) == -2:
+            if value and _muscle_code(value) is None:
                 out.append(FieldProblem(label, name, value, MUSCLE_MESSAGE))
     return out
