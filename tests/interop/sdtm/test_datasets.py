@@ -293,3 +293,16 @@ def test_impairment_reasons_and_comments() -> None:
     )
     groups = {(r["USUBJID"], r["RSGRPID"]) for r in rs.values()}
     assert all((r["USUBJID"], r["IDVARVAL"]) in groups and r["RDOMAIN"] == "RS" for r in co)
+
+
+def test_scim_items_match_the_measures_service_and_codes_are_documented() -> None:
+    from regencord.interop.sdtm.codes import SCIM_ITEMS
+    from regencord.services import measures
+
+    assert [(i.key, i.number, i.subscale) for i in SCIM_ITEMS] == [
+        (i.key, i.number, i.subscale) for i in measures.SCIM_ITEMS
+    ]
+    doc = (Path(__file__).parents[3] / "docs" / "interop.md").read_text(encoding="utf-8")
+    for t in ALL_CODES:
+        if t.subcategory != "WORKSHEET" or t.code in ("VAC", "DAP", "RNKM", "LNKM"):
+            assert f"`{t.code}` | {t.label} |" in doc, t.code
