@@ -22,6 +22,7 @@ from regencord.cli.commands import (
     measure,
     participant,
     quality,
+    redcap,
     report,
     safety,
     timeline,
@@ -59,6 +60,7 @@ app.add_typer(audit.app, name="audit")
 participant.app.command("timeline")(timeline.timeline)
 app.command("export")(transfer.export)
 app.command("import")(transfer.import_)
+app.add_typer(redcap.app, name="redcap")
 app.command("report")(report.report)
 app.command("demo")(demo.demo)
 

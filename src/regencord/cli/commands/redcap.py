@@ -9,14 +9,24 @@ import io
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
+from regencord.cli.followup import TrialOption
+from regencord.cli.options import DbOption, UserOption, run, say, user_of
+from regencord.interop.redcap.records import (
+    EventMap,
+    RedcapImport,
+    export_rows,
+    import_records,
+    write_rows,
+)
 from regencord.interop.redcap.results import RedcapClassified, classify_export
 from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
 from regencord.isncsci.batch import BatchClassification, ExamBatch
 from regencord.isncsci.io import OutputError, atomic_write
+from regencord.store.db import Database
 
 if TYPE_CHECKING:
     from regencord.cli.commands.classify import OutputFormat
@@ -114,3 +124,75 @@ def _in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
     from regencord.cli.commands.classify import _classified_in_worker
 
     return _classified_in_worker(batches)
+
+
+# --------------------------------------------------------------------------- redcap import|export
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="REDCap's ISNCSCI instrument (isncsci_exam): import records as exams, export them.",
+)
+
+EventsOption = Annotated[
+    Path,
+    typer.Option(
+        "--events",
+        metavar="YAML",
+        help="REDCap events -> the trial's visits (and data access groups -> sites).",
+        show_default=False,
+    ),
+]
+
+
+@app.command("import")
+def import_(
+    trial: TrialOption,
+    records: Annotated[
+        Path, typer.Argument(metavar="RECORDS", help="A REDCap flat CSV export (raw codes).")
+    ],
+    events: EventsOption,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Store every isncsci_exam row of RECORDS as an exam of its participant (record_id =
+    study id, who must exist) at the visit of its event, classified and audited, in one
+    transaction; every bad row is reported by record, event and field, and nothing is
+    written."""
+
+    def action(d: Database) -> RedcapImport:
+        mapping = EventMap.load(events)
+        return import_records(d, user=user_of(user), trial_code=trial, path=records, events=mapping)
+
+    report = run(db, action)
+    say(
+        f"imported {report.exams} exams of {report.participants} participants into trial "
+        f"{report.trial} ({report.skipped_rows} rows without an exam skipped)"
+    )
+
+
+@app.command("export")
+def export(
+    trial: TrialOption,
+    events: EventsOption,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUTPUT",
+            help="CSV file to write (whole or not at all).",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write the trial's exams as isncsci_exam rows for REDCap's data import: cells with
+    tags and impairment reasons, VAC/DAP, non-key muscles, date, examiner, comments and
+    the stored results."""
+    rows = run(db, lambda d: export_rows(d, trial_code=trial, events=EventMap.load(events)))
+    try:
+        with atomic_write(output) as f:
+            write_rows(rows, f)
+    except OutputError as e:
+        _fail(f"error: {e}; nothing written", EXIT_WRITE_FAILED)
+    say(f"exported {len(rows)} exams of trial {trial} -> {output}")
