@@ -10,6 +10,7 @@ import pytest
 
 from regencord.services import exams
 from regencord.services.errors import InvalidInput
+from regencord.services.reporting import load_trial_data, write_report
 from regencord.services.transfer import export_trial, import_trial
 from regencord.store.db import Database
 from tests.exam_files import c5_incomplete_exam
@@ -90,3 +91,18 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
     back = exams.get_exam(fresh, stored.id)
     assert back.impairments == stored.impairments
     assert back.comments == "first line\nsecond, with a comma"
+
+
+def test_the_report_shows_reasons_and_comments(db: Database, tmp_path: Path) -> None:
+    setup_trial(db)
+    stored = _record(db, impairments=REASONS, comments="spasticity <limited>")
+    loaded = load_trial_data(db, TRIAL).data
+    (point,) = loaded.participants[0].exams
+    assert point.impairments == stored.impairments and point.comments == stored.comments
+    out = tmp_path / "report.html"
+    write_report(db, TRIAL, html=out)
+    page = out.read_text(encoding="utf-8")
+    assert (
+        "<li>baseline: left pin prick T4 NT*: other (burn scar); right motor C6 3**: plexopathy; "
+        "comments: spasticity &lt;limited&gt;</li>"
+    ) in page

@@ -6,7 +6,6 @@ redcap`` (a whole export classified, streamed) and ``regencord redcap import|exp
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
@@ -24,7 +23,6 @@ from regencord.interop.redcap.records import (
 )
 from regencord.interop.redcap.results import RedcapClassified, classify_export
 from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
-from regencord.isncsci.batch import BatchClassification, ExamBatch
 from regencord.isncsci.io import OutputError, atomic_write
 from regencord.store.db import Database
 
@@ -34,9 +32,9 @@ if TYPE_CHECKING:
 EXIT_INVALID_INPUT = 2
 EXIT_WRITE_FAILED = 1
 
-WORKER_MIN_BYTES = 32 << 20
-"""Exports larger than this are classified in a second process while this one reads and
-writes (as ``regencord classify`` does for exam CSV files)."""
+# Unlike exam CSV files, an export is classified in this process: a worker process (as
+# ``regencord classify`` uses for large exam CSV files) was measured slower here, a REDCap
+# row being mostly reading (about 570 fields a row); see benchmarks/bench_redcap.py.
 
 
 def _fail(message: str, code: int = EXIT_INVALID_INPUT) -> NoReturn:
@@ -66,16 +64,12 @@ def classify_redcap(
             _fail(f"error: {target} is the input file; nothing written")
     try:
         export = RedcapExport(input_path)
-        classified = _in_worker if _large(input_path) else None
         with ExitStack() as files:
             out: TextIO = (
                 io.StringIO() if output is None else files.enter_context(atomic_write(output))
             )
             diff = None if differences is None else files.enter_context(atomic_write(differences))
-            if classified is None:
-                summary = classify_export(export, out, diff)
-            else:
-                summary = classify_export(export, out, diff, classified=classified)
+            summary = classify_export(export, out, diff)
     except InvalidRedcap as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)
@@ -111,19 +105,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and a.samefile(b)
     except OSError:
         return False
-
-
-def _large(path: Path) -> bool:
-    try:
-        return path.stat().st_size > WORKER_MIN_BYTES
-    except OSError:
-        return False
-
-
-def _in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
-    from regencord.cli.commands.classify import _classified_in_worker
-
-    return _classified_in_worker(batches)
 
 
 # --------------------------------------------------------------------------- redcap import|export
