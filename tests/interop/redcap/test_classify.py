@@ -183,3 +183,15 @@ def test_redcap_output_needs_a_redcap_input(tmp_path: Path) -> None:
         "needs --input-format redcap"
         in run("classify", source, "--differences", tmp_path / "d.csv").stderr
     )
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path: Path) -> None:
+    rows = exam_rows(1)
+    plain = write_export(tmp_path / "plain.csv", rows)
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes().replace(b"\n", b"\r\n"))
+    one, two = io.StringIO(), io.StringIO()
+    classify_export(RedcapExport(plain), one)
+    classify_export(RedcapExport(windows), two)
+    assert two.getvalue() == one.getvalue()
+    assert len(one.getvalue().splitlines()) == 5

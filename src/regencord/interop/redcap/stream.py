@@ -56,7 +56,14 @@ from regencord.interop.redcap.mapping import (
 )
 from regencord.isncsci.batch import ExamBatch
 from regencord.isncsci.batch.codes import ANAL, NT_VALUE
-from regencord.isncsci.batch.csv_io import _EMPTY, _INVALID, _NO_MUSCLE, _Tokens
+from regencord.isncsci.batch.csv_io import (
+    _EMPTY,
+    _INVALID,
+    _NO_MUSCLE,
+    PREFETCH,
+    _read_ahead,
+    _Tokens,
+)
 from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import parse_non_key_muscle
@@ -208,7 +215,10 @@ class RedcapExport:
             reader = pa_csv.open_csv(
                 self.path,
                 read_options=pa_csv.ReadOptions(
-                    column_names=self.header, skip_rows=1, block_size=BLOCK_SIZE
+                    column_names=self.header,
+                    skip_rows=1,
+                    block_size=BLOCK_SIZE,
+                    use_threads=False,
                 ),
                 parse_options=pa_csv.ParseOptions(newlines_in_values=True),
                 convert_options=pa_csv.ConvertOptions(
@@ -218,7 +228,7 @@ class RedcapExport:
                     quoted_strings_can_be_null=False,
                 ),
             )
-            for record_batch in reader:
+            for record_batch in _read_ahead(reader, PREFETCH):
                 batch = _convert(record_batch, self.identity, self.stored, problems)
                 if batch is None or problems:
                     continue
