@@ -76,4 +76,6 @@ def build_bundle(trial: ExportTrial) -> dict[str, Any]:
 
 
 def bundle_json(bundle: dict[str, Any]) -> str:
-    return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
+    """Compact JSON on one line (indenting would make json fall back to its pure-Python
+    encoder)."""
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -52,6 +52,8 @@ class Dataset:
     keys: tuple[str, ...]
     variables: tuple[Variable, ...]
     rows: tuple[tuple[Value, ...], ...]
+    lengths: Mapping[str, int] = field(default_factory=dict, compare=False)
+    """Each variable's length (see :meth:`length`), computed when the dataset is made."""
 
     @property
     def names(self) -> list[str]:
@@ -64,10 +66,41 @@ class Dataset:
     def length(self, variable: Variable) -> int:
         """A character variable's length: its longest value in bytes (at least 1); 8 for
         numbers."""
-        if variable.type == NUM:
-            return 8
-        values = self.column(variable.name)
-        return max((len(str(v).encode("utf-8")) for v in values if v is not None), default=1)
+        if variable.name in self.lengths:
+            return self.lengths[variable.name]
+        return _length(variable, self.column(variable.name))
+
+
+def _length(variable: Variable, values: Sequence[Value]) -> int:
+    if variable.type == NUM:
+        return 8
+    return max((_bytes(str(v)) for v in values if v is not None), default=1)
+
+
+def _bytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _checked_column(dataset: str, v: Variable, values: list[Value]) -> list[Value]:
+    """The column's values with text normalised (trailing blanks dropped, empty → missing),
+    after checking types and the 200-byte limit."""
+    if v.type == NUM:
+        for x in values:
+            if x is not None and (type(x) not in (int, float)):
+                raise ValueError(f"{dataset}.{v.name}: {x!r} is not a number")
+        return values
+    out: list[Value] = []
+    for x in values:
+        if x is None:
+            out.append(None)
+            continue
+        if type(x) is not str:
+            raise ValueError(f"{dataset}.{v.name}: {x!r} is not text")
+        x = x.rstrip() or None
+        if x is not None and len(x) * 4 > MAX_CHAR and _bytes(x) > MAX_CHAR:
+            raise ValueError(f"{dataset}.{v.name}: value over {MAX_CHAR} bytes")
+        out.append(x)
+    return out
 
 
 def make_dataset(
@@ -85,27 +118,22 @@ def make_dataset(
     names = [v.name for v in variables]
     if len(set(names)) != len(names) or not set(keys) <= set(names):
         raise ValueError(f"dataset {name}: duplicate variables or unknown keys")
-    out = []
-    for row in rows:
-        unknown = set(row) - set(names)
-        if unknown:
-            raise ValueError(f"dataset {name}: unknown variables {sorted(unknown)}")
-        values = []
-        for v in variables:
-            value = row.get(v.name)
-            if value == "":
-                value = None
-            if v.type == NUM and value is not None and not isinstance(value, int | float):
-                raise ValueError(f"{name}.{v.name}: {value!r} is not a number")
-            if v.type == CHAR and value is not None:
-                if not isinstance(value, str):
-                    raise ValueError(f"{name}.{v.name}: {value!r} is not text")
-                value = value.rstrip() or None
-                if value is not None and len(value.encode("utf-8")) > MAX_CHAR:
-                    raise ValueError(f"{name}.{v.name}: value over {MAX_CHAR} bytes")
-            values.append(value)
-        out.append(tuple(values))
-    return Dataset(name, label, structure, tuple(keys), tuple(variables), tuple(out))
+    given = list(rows)
+    known = set(names)
+    for row in given:
+        if not row.keys() <= known:
+            raise ValueError(f"dataset {name}: unknown variables {sorted(set(row) - known)}")
+    columns = [_checked_column(name, v, [row.get(v.name) for row in given]) for v in variables]
+    lengths = {v.name: _length(v, c) for v, c in zip(variables, columns, strict=True)}
+    return Dataset(
+        name,
+        label,
+        structure,
+        tuple(keys),
+        tuple(variables),
+        tuple(zip(*columns, strict=True)),
+        lengths,
+    )
 
 
 def iso(d: date | None) -> str | None:

@@ -42,7 +42,7 @@ def csv_bytes(data: Dataset) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(data.names)
-    writer.writerows([text(v) for v in row] for row in data.rows)
+    writer.writerows([v if type(v) is str else text(v) for v in row] for row in data.rows)
     return out.getvalue().encode("utf-8")
 
 
