@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,13 @@ def test_impairment_reasons_and_comments_in_the_exam_panels() -> None:
     notes = [o["note"][0]["text"] for o in panels if "note" in o]
     assert len(notes) == sum(bool(d.comments) for d in details)
     assert set(notes) == {LONG}
+
+
+def test_trial_code_with_spaces_gives_valid_identifier_systems() -> None:
+    trial = generated_trial(participants=2)
+    odd = ExportTrial(replace(trial.data, code="GEN 01/ä"), trial.extras)
+    bundle = build_bundle(odd)
+    Bundle.model_validate(bundle)
+    (patient, *_) = _of(bundle, "Patient")
+    assert patient["identifier"][0]["system"] == "urn:regencord:trial:GEN%2001%2F%C3%A4:study-id"
+    get_fhir_model_class("Patient").model_validate(patient)

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from regencord.interop.export_data import CourseRecord, ExamDetail, ExportTrial
 from regencord.interop.fhir.codesystem import (
@@ -92,6 +93,8 @@ class Ids:
 
     def __init__(self, trial: str) -> None:
         self.trial = trial
+        self.study_id_system = f"urn:regencord:trial:{quote(trial, safe='')}:study-id"
+        """The identifier system of the trial's study ids (trial code percent-encoded)."""
 
     def id(self, kind: str, key: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{CANONICAL}/{self.trial}/{kind}/{key}"))
@@ -121,9 +124,7 @@ def patient(ids: Ids, p: ParticipantData) -> Resource:
     return {
         "resourceType": "Patient",
         "id": ids.id("Patient", p.study_id),
-        "identifier": [
-            {"system": f"urn:regencord:trial:{ids.trial}:study-id", "value": p.study_id}
-        ],
+        "identifier": [{"system": ids.study_id_system, "value": p.study_id}],
         "gender": GENDER[p.sex],
     }
 
@@ -156,9 +157,7 @@ def research_subject(ids: Ids, trial: ExportTrial, p: ParticipantData) -> Resour
     subject: Resource = {
         "resourceType": "ResearchSubject",
         "id": ids.id("ResearchSubject", p.study_id),
-        "identifier": [
-            {"system": f"urn:regencord:trial:{ids.trial}:study-id", "value": p.study_id}
-        ],
+        "identifier": [{"system": ids.study_id_system, "value": p.study_id}],
         "status": SUBJECT_STATUS[p.status],
         "study": ids.ref("ResearchStudy", trial.data.code),
         "individual": ids.ref("Patient", p.study_id),
