@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Literal
 
 Value = str | int | float | None
@@ -74,7 +75,7 @@ class Dataset:
 def _length(variable: Variable, values: Sequence[Value]) -> int:
     if variable.type == NUM:
         return 8
-    return max((_bytes(str(v)) for v in values if v is not None), default=1)
+    return max((_bytes(str(v)) for v in set(values) if v is not None), default=1)
 
 
 def _bytes(text: str) -> int:
@@ -83,24 +84,25 @@ def _bytes(text: str) -> int:
 
 def _checked_column(dataset: str, v: Variable, values: list[Value]) -> list[Value]:
     """The column's values with text normalised (trailing blanks dropped, empty → missing),
-    after checking types and the 200-byte limit."""
+    after checking types and the 200-byte limit. Each distinct value is checked once."""
+    distinct = set(values)
+    distinct.discard(None)
     if v.type == NUM:
-        for x in values:
-            if x is not None and (type(x) not in (int, float)):
+        for x in distinct:
+            if type(x) not in (int, float):
                 raise ValueError(f"{dataset}.{v.name}: {x!r} is not a number")
         return values
-    out: list[Value] = []
-    for x in values:
-        if x is None:
-            out.append(None)
-            continue
+    normal: dict[Value, Value] = {}
+    for x in distinct:
         if type(x) is not str:
             raise ValueError(f"{dataset}.{v.name}: {x!r} is not text")
-        x = x.rstrip() or None
-        if x is not None and len(x) * 4 > MAX_CHAR and _bytes(x) > MAX_CHAR:
+        y = x.rstrip() or None
+        if y is not None and len(y) * 4 > MAX_CHAR and _bytes(y) > MAX_CHAR:
             raise ValueError(f"{dataset}.{v.name}: value over {MAX_CHAR} bytes")
-        out.append(x)
-    return out
+        normal[x] = y
+    if all(x is y for x, y in normal.items()):
+        return values
+    return [None if x is None else normal[x] for x in values]
 
 
 def make_dataset(
@@ -123,7 +125,11 @@ def make_dataset(
     for row in given:
         if not row.keys() <= known:
             raise ValueError(f"dataset {name}: unknown variables {sorted(set(row) - known)}")
-    columns = [_checked_column(name, v, [row.get(v.name) for row in given]) for v in variables]
+    width = len(names)
+    get_all = itemgetter(*names) if width > 1 else lambda row: (row[names[0]],)
+    tuples = [get_all(r) if len(r) == width else tuple(r.get(k) for k in names) for r in given]
+    raw = [list(c) for c in zip(*tuples, strict=True)] if tuples else [[] for _ in names]
+    columns = [_checked_column(name, v, c) for v, c in zip(variables, raw, strict=True)]
     lengths = {v.name: _length(v, c) for v, c in zip(variables, columns, strict=True)}
     return Dataset(
         name,
