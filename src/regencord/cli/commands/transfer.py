@@ -54,7 +54,7 @@ def export(
 ) -> None:
     """Export one trial. transfer (default): one CSV per table (soft-deleted rows, versions,
     timestamps and the audit trail included) and manifest.json with row counts and SHA-256
-    checksums. sdtm: DM, SV, EX, PR, CM, AE, RS, QS, FT (and SUPP--) as CSV and SAS
+    checksums. sdtm: DM, SV, EX, PR, CM, AE, RS, CO, QS, FT (and SUPP--) as CSV and SAS
     transport files with their specification. fhir: one FHIR R4 Bundle (JSON)."""
     if to is not None and out is not None and to != out:
         fail(["give either --to or --out, not both"])
