@@ -46,25 +46,11 @@ class AeDetail:
 
 
 @dataclass(frozen=True)
-class Impairment:
-    """Why a tagged cell (``*``/``**``) is impaired by a condition other than the SCI."""
-
-    reason: str
-    """``plexopathy``, ``peripheral neuropathy``, ``pre-existing myoneuronal disease`` or
-    ``other``."""
-    other: str | None = None
-    """The description of an ``other`` impairment."""
-
-
-@dataclass(frozen=True)
 class ExamDetail:
     """What an exam carries beyond the report's view of it (same order as
     :attr:`ParticipantData.exams`)."""
 
     engine_version: str
-    impairments: Mapping[str, Impairment] = field(default_factory=dict)
-    """By cell path in the Praxis shape (``right.motor.C5``)."""
-    comments: str | None = None
 
 
 @dataclass(frozen=True)

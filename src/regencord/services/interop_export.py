@@ -3,11 +3,11 @@ their specification) or as a FHIR R4 Bundle (one JSON file).
 
 The trial is read with the report's whole-trial read
 (:func:`regencord.services.reporting.load_trial_data`: stored classifications, not
-recomputed) plus one query per kind of record it leaves out (visits, immunosuppression
-courses, consent dates, AE details, exams' engine versions, impairment reasons and
-comments); the interop modules turn that
-plain data into the files. Files appear all at once (written beside the target and moved
-in); a target folder that exists and is not empty is refused.
+recomputed; exams with their impairment reasons and comments) plus one query per kind of
+record it leaves out (visits, immunosuppression courses, consent dates, AE details,
+exams' engine versions); the interop modules turn that plain data into the files. Files
+appear all at once (written beside the target and moved in); a target folder that exists
+and is not empty is refused.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from regencord.interop.export_data import (
     CourseRecord,
     ExamDetail,
     ExportTrial,
-    Impairment,
     ParticipantExtras,
     VisitRecord,
 )
@@ -104,13 +103,7 @@ def load_export_trial(db: Database, trial_code: str) -> ExportTrial:
             .where(ExamRecord.visit_id.in_(list(visit_owner)), ExamRecord.deleted_at.is_(None))
             .order_by(ExamRecord.exam_date, ExamRecord.id)
         ):
-            impairments = {
-                path: Impairment(str(given["reason"]), given.get("other"))
-                for path, given in sorted((e.impairments or {}).items())
-            }
-            exams[visit_owner[e.visit_id]].append(
-                ExamDetail(e.engine_version, impairments, e.comments)
-            )
+            exams[visit_owner[e.visit_id]].append(ExamDetail(e.engine_version))
         by_study_id = {p.study_id: pid for pid, p in people.items()}
         extras: dict[str, ParticipantExtras] = {}
         for participant in data.participants:

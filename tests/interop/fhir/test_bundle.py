@@ -180,7 +180,7 @@ def test_impairment_reasons_and_comments_in_the_exam_panels() -> None:
     trial = generated_trial()
     bundle = build_bundle(trial)
     panels = [o for o in _of(bundle, "Observation") if o["code"]["coding"][0]["code"] == "ISNCSCI"]
-    details = [d for p in trial.data.participants for d in trial.extras_of(p).exams]
+    details = [e for p in trial.data.participants for e in p.exams]
     tagged = [c for o in panels for c in o["component"] if "extension" in c]
     assert len(tagged) == sum(len(d.impairments) for d in details) > 10
     for c in tagged:

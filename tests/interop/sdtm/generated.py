@@ -15,7 +15,6 @@ from regencord.interop.export_data import (
     CourseRecord,
     ExamDetail,
     ExportTrial,
-    Impairment,
     ParticipantExtras,
     VisitRecord,
 )
@@ -58,15 +57,17 @@ def _scim(rng: random.Random) -> dict[str, int]:
 REASONS = ("plexopathy", "peripheral neuropathy", "pre-existing myoneuronal disease", "other")
 
 
-def _detail(k: int, point: ExamPoint) -> ExamDetail:
+def _exam_point(k: int, visit: str, day: int, when: date, exam: Exam) -> ExamPoint:
     """Every tagged cell with a reason (cycling through them), comments on every other exam."""
     impairments = {
-        path: Impairment(
-            REASONS[(k + j) % 4], "burn scar" if REASONS[(k + j) % 4] == "other" else None
-        )
-        for j, path in enumerate(tagged_cells(point.exam))
+        path: {
+            "reason": REASONS[(k + j) % 4],
+            "other": "burn scar" if REASONS[(k + j) % 4] == "other" else None,
+        }
+        for j, path in enumerate(tagged_cells(exam))
     }
-    return ExamDetail(ENGINE_VERSION, impairments, LONG if k % 2 else None)
+    comments = LONG if k % 2 else None
+    return ExamPoint(visit, day, when, exam, classify(exam), impairments, comments)
 
 
 def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
@@ -79,7 +80,8 @@ def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
         injury = date(2024, 1, 1) + timedelta(days=rng.randint(0, 300))
         kind = ("transplanted", "transplanted", "transplanted", "screening", "withdrawn")[i % 5]
         transplant_date = injury + timedelta(days=20)
-        exams, measures, visits = [], [], []
+        exams: list[ExamPoint] = []
+        measures, visits = [], []
         for v, name in enumerate(VISITS):
             if kind != "transplanted" and VISIT_DAYS[name] >= 0:
                 break
@@ -89,7 +91,7 @@ def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
                 continue
             visits.append(VisitRecord(name, when))
             exam = Exam.from_praxis(raws[i * len(VISITS) + v])
-            exams.append(ExamPoint(name, (when - injury).days, when, exam, classify(exam)))
+            exams.append(_exam_point(len(exams), name, (when - injury).days, when, exam))
             day = (when - injury).days
             measures.append(MeasurePoint(name, day, when, "wisci", float(rng.randint(0, 20))))
             items = _scim(rng)
@@ -152,7 +154,7 @@ def generated_trial(participants: int = 12, seed: int = 3) -> ExportTrial:
             adverse_events=tuple(
                 AeDetail("10019211", LONG if n else None) for n in range(len(aes))
             ),
-            exams=tuple(_detail(k, e) for k, e in enumerate(exams)),
+            exams=tuple(ExamDetail(ENGINE_VERSION) for _ in exams),
         )
     data = TrialData(
         code=TRIAL, title="Generated trial", phase="1/2", registry_id="NCT00000000",

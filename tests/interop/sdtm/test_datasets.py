@@ -271,10 +271,7 @@ def test_impairment_reasons_and_comments() -> None:
     supp = _rows(datasets["SUPPRS"])
     reasons = [r for r in supp if r["QNAM"] == "IMPRSN"]
     expected = [
-        (p, i)
-        for p in trial.data.participants
-        for d in trial.extras_of(p).exams
-        for i in d.impairments.values()
+        (p, i) for p in trial.data.participants for e in p.exams for i in e.impairments.values()
     ]
     assert len(reasons) == len(expected) > 10
     assert {r["QVAL"] for r in reasons} == set(REASONS)
@@ -284,9 +281,7 @@ def test_impairment_reasons_and_comments() -> None:
     others = [r for r in supp if r["QNAM"] == "IMPOTH"]
     assert others and {r["QVAL"] for r in others} == {"burn scar"}
     co = _rows(datasets["CO"])
-    commented = sum(
-        bool(d.comments) for p in trial.data.participants for d in trial.extras_of(p).exams
-    )
+    commented = sum(bool(e.comments) for p in trial.data.participants for e in p.exams)
     assert len(co) == commented
     assert all(
         "".join(str(r[k]) for k in ("COVAL", "COVAL1", "COVAL2")) == LONG.rstrip() for r in co

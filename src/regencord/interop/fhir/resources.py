@@ -258,7 +258,7 @@ def exam_observation(
     obs = _observation(ids, p, f"exam/{n}", ISNCSCI_PANEL, "exam", e.exam_date, e.visit)
     if detail:
         obs["method"] = {"text": f"regencord ISNCSCI engine {detail.engine_version}"}
-    impaired = {cell_code(path): i for path, i in (detail.impairments if detail else {}).items()}
+    impaired = {cell_code(path): i for path, i in e.impairments.items()}
     components = []
     for test, value in isncsci_values(e.exam, e.result):
         if value is None:
@@ -266,16 +266,15 @@ def exam_observation(
         component: dict[str, Any] = {"code": concept(test), **_value(value)}
         impairment = impaired.get(test.code)
         if impairment is not None:
-            reason = {"system": CANONICAL, "code": IMPAIRMENT_CODE[impairment.reason]}
+            reason = {"system": CANONICAL, "code": IMPAIRMENT_CODE[str(impairment.get("reason"))]}
             component["extension"] = [_ext("impairment-reason", valueCoding=reason)]
-            if impairment.other:
-                component["extension"].append(
-                    _ext("impairment-other", valueString=impairment.other)
-                )
+            other = impairment.get("other")
+            if other:
+                component["extension"].append(_ext("impairment-other", valueString=other))
         components.append(component)
     obs["component"] = components
-    if detail and detail.comments:
-        obs["note"] = [{"text": detail.comments}]
+    if e.comments:
+        obs["note"] = [{"text": e.comments}]
     return obs
 
 

@@ -49,9 +49,7 @@ def rs(trial: ExportTrial, subs: list[Subject]) -> tuple[Dataset, Dataset]:
         for n, point in enumerate(s.participant.exams, 1):
             group = f"EXAM{n}"
             detail = details[n - 1] if n <= len(details) else None
-            impaired = {
-                cell_code(path): i for path, i in (detail.impairments if detail else {}).items()
-            }
+            impaired = {cell_code(path): i for path, i in point.impairments.items()}
             for test, value in isncsci_values(point.exam, point.result):
                 if value is None:
                     continue
@@ -64,10 +62,10 @@ def rs(trial: ExportTrial, subs: list[Subject]) -> tuple[Dataset, Dataset]:
                 impairment = impaired.get(test.code)
                 if impairment is not None:
                     supp += supp_rows(
-                        code, "RS", s.usubjid, "RSSEQ", str(seq), REASON, impairment.reason
+                        code, "RS", s.usubjid, "RSSEQ", str(seq), REASON, impairment.get("reason")
                     )
                     supp += supp_rows(
-                        code, "RS", s.usubjid, "RSSEQ", str(seq), OTHER, impairment.other
+                        code, "RS", s.usubjid, "RSSEQ", str(seq), OTHER, impairment.get("other")
                     )
             if detail is not None:
                 supp += supp_rows(
@@ -88,10 +86,9 @@ def co(trial: ExportTrial, subs: list[Subject]) -> Dataset:
     """The comments of every exam that has some."""
     rows: list[dict[str, Value]] = []
     for s in subs:
-        details = trial.extras_of(s.participant).exams
         seq = 0
-        for n, (point, detail) in enumerate(zip(s.participant.exams, details, strict=False), 1):
-            comments = (detail.comments or "").rstrip()
+        for n, point in enumerate(s.participant.exams, 1):
+            comments = (point.comments or "").rstrip()
             if not comments:
                 continue
             seq += 1
