@@ -71,8 +71,10 @@ from regencord.isncsci.levels import NON_KEY_MUSCLE_LEVELS
 from regencord.services.errors import FieldProblem
 
 ROWS_PER_BATCH: Final = 65_536
-BLOCK_SIZE: Final = 8 << 20
-"""Bytes pyarrow parses at a time (a REDCap row is about 1 kB: ~8,000 rows)."""
+BLOCK_SIZE: Final = 2 << 20
+"""Bytes pyarrow parses at a time (a REDCap row is about 0.8 kB: ~2,500 rows). pyarrow's
+reader holds several blocks of a file this wide: 8 MiB blocks measured a peak RSS of
+726 MB for 1,000,000 rows against 407 MB at 2 MiB, as fast (benchmarks/bench_redcap.py)."""
 
 U8 = npt.NDArray[np.uint8]
 Intp = npt.NDArray[np.intp]
