@@ -19,9 +19,8 @@ from tests.services.followup_data import TRIAL, setup_trial
 
 WIDTH = 80
 PLACEHOLDER = re.compile(r"<[a-z][a-z_|\[\], ]*>")
-SUMMARY_CUT_SHORT = {("audit",)}
-"""Groups whose command list may still cut a summary short: their commands live in modules
-of the store (``audit show``), outside this part of the CLI."""
+SUMMARY_CUT_SHORT: set[tuple[str, ...]] = set()
+"""Groups whose command list may still cut a summary short: none."""
 
 
 def _paths() -> Iterator[tuple[str, ...]]:

@@ -56,8 +56,11 @@ COMMANDS: dict[str, Entry] = {
     "audit": Entry("audit", "app", "The audit trail."),
     "reclassify": Entry("exam", "reclassify", "Re-run the classification of every stored exam."),
     "classify": Entry("classify", "classify", "Classify ISNCSCI exams from a JSON or CSV file."),
-    "export": Entry("transfer", "export", "Export one trial: a CSV file per table and a manifest."),
+    "export": Entry(
+        "transfer", "export", "Export one trial: transfer CSVs, SDTM-style datasets or FHIR."
+    ),
     "import": Entry("transfer", "import_", "Import an exported trial into an empty database."),
+    "redcap": Entry("redcap", "app", "REDCap ISNCSCI records: import into a trial, export back."),
     "report": Entry("report", "report", "Write the trial report (self-contained HTML, PDF)."),
     "demo": Entry("demo", "demo", "Create the synthetic demo trial and write its report."),
 }

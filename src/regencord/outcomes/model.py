@@ -26,6 +26,11 @@ class ExamPoint:
     exam_date: date
     exam: Exam
     result: Classification
+    impairments: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    """Why tagged cells are tagged, by cell path (``right.motor.C5``):
+    ``{"reason": ..., "other": ...}``."""
+    comments: str | None = None
+    """The examiner's comments on the exam."""
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,30 @@ def visit_rows(t: Trajectory) -> Sequence[dict[str, str]]:
 
 
 _ENV.globals["visit_rows"] = visit_rows
+
+_GRID_WORDS = {"motor": "motor", "lightTouch": "light touch", "pinPrick": "pin prick"}
+
+
+def exam_notes(t: Trajectory) -> Sequence[str]:
+    """What the examiner noted beside the values, one line per exam that has notes: its
+    comments and the reason of each cell tagged as non-SCI impairment
+    (``week 12: right motor C6 3**: plexopathy; …``)."""
+    lines = []
+    for p in t.points:
+        if p.exam is None or not (p.exam.impairments or p.exam.comments):
+            continue
+        raw = p.exam.exam.to_praxis()
+        parts = []
+        for path, given in p.exam.impairments.items():
+            side, grid, level = path.split(".")
+            reason = str(given.get("reason"))
+            if given.get("other"):
+                reason += f" ({given['other']})"
+            parts.append(f"{side} {_GRID_WORDS[grid]} {level} {raw[side][grid][level]}: {reason}")
+        if p.exam.comments:
+            parts.append(f"comments: {p.exam.comments}")
+        lines.append(f"{p.visit}: " + "; ".join(parts))
+    return lines
+
+
+_ENV.globals["exam_notes"] = exam_notes

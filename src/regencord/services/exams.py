@@ -4,14 +4,16 @@ engine on every stored exam after it changes.
 An exam is stored only when the engine accepts it: every problem it finds is reported at
 once (naming the cell, e.g. ``right.motor.C5``) and nothing is written. What is stored:
 the exam in the Praxis shape, its classification (:meth:`Classification.to_praxis`), the
-engine version, and summary columns for queries.
+engine version, and summary columns for queries; with it, what the examiner noted: the
+reason of each non-SCI impairment tag (:class:`~regencord.store.models.exam.ImpairmentReason`,
+per tagged cell) and free-text comments.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from regencord.isncsci import ENGINE_VERSION, Exam, InvalidExam, classify
+from regencord.isncsci.cells import Tag
 from regencord.isncsci.io import RESULT_COLUMNS, FileFormat, format_of, read_exams
 from regencord.services.errors import (
     FieldProblem,
@@ -45,6 +48,10 @@ from regencord.services.validation import reason_given
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Participant, ScheduledVisit
 from regencord.store.models.base import utcnow
+from regencord.store.models.exam import ImpairmentReason
+
+OTHER_TEXT_MAX = 200
+"""Longest description of an impairment of reason ``other``."""
 
 RESULT_FIELDS: tuple[str, ...] = tuple(name for name, _ in RESULT_COLUMNS)
 """The classification results by name (``ais``, ``nli``, ``right_motor_zpp``, ``uems`` …),
@@ -76,6 +83,10 @@ class ExamSummary:
     replaced: tuple[int, ...] = ()
     """Exams of the same visit this one replaced (soft-deleted)."""
     locked: bool = False
+    impairments: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    """Reason of each tagged cell that has one, by cell path (``right.motor.C5``):
+    ``{"reason": ..., "other": ...}``."""
+    comments: str | None = None
 
 
 def _lookup(data: object, path: str) -> object:
@@ -187,6 +198,8 @@ def _summary(record: ExamRecord, replaced: tuple[int, ...] = ()) -> ExamSummary:
         classification=record.classification,
         replaced=replaced,
         locked=record.visit.locked,
+        impairments=record.impairments or {},
+        comments=record.comments,
     )
 
 
@@ -206,65 +219,153 @@ def record_exam(
     examiner: str | None = None,
     replace: bool = False,
     reason: str | None = None,
+    impairments: Mapping[str, Mapping[str, Any]] | None = None,
+    comments: str | None = None,
 ) -> ExamSummary:
     """Validate, classify and store an exam taken at a visit.
 
     ``exam_date`` defaults to the visit's date; a visit not yet recorded is recorded as
     done on the exam date. A visit holds one exam: ``replace`` (with a ``reason``)
-    soft-deletes the one stored before.
+    soft-deletes the one stored before. ``impairments`` gives the reason of tagged cells
+    (see :func:`impairment_problems`); ``comments`` is free text.
     """
     reason = reason_given(reason, "exam")
     with followup_unit(db, user=user, reason=reason) as session:
         participant = find_participant(session, trial_code, study_id)
         scheduled = find_scheduled(session, participant.trial, visit)
-        label = exam_label(participant, scheduled)
-        problems: list[FieldProblem] = []
-        parsed: Exam | None = None
-        if isinstance(exam, Exam):
-            parsed = exam
-        else:
-            try:
-                parsed = Exam.from_praxis(exam)
-            except InvalidExam as error:
-                problems += _engine_problems(error, label, exam)
-        when: date | None = None
-        if exam_date is not None:
-            when = parse_date(label, "exam_date", exam_date)
-        else:
-            current = find_visit(session, participant, scheduled)
-            when = current.actual_date if current is not None else None
-            if when is None:
-                problems.append(
-                    FieldProblem(
-                        label,
-                        "exam_date",
-                        None,
-                        NO_VISIT_DATE,
-                    )
-                )
-        if when is not None:
-            problems += date_problems(label, "exam_date", when, participant)
-        examiner = (examiner or "").strip() or None
-        if examiner is not None and len(examiner) > 100:
-            problems.append(FieldProblem(label, "examiner", examiner, "is longer than 100"))
-        raise_problems(problems)
-        assert parsed is not None and when is not None
-        record_visit = visit_for_data(session, participant, scheduled, when)
-        replaced = _replace(session, record_visit.id, label, replace, reason)
-        classification = _classification(parsed)
-        record = ExamRecord(
-            visit=record_visit,
+        return store_exam(
+            session,
+            participant,
+            scheduled,
+            exam=exam,
+            exam_date=exam_date,
             examiner=examiner,
-            exam_date=when,
-            raw=_raw(parsed),
-            classification=classification,
-            engine_version=ENGINE_VERSION,
-            **summary_columns(classification),
+            replace=replace,
+            reason=reason,
+            impairments=impairments,
+            comments=comments,
         )
-        session.add(record)
-        session.flush()
-        run_checks_for(session, participant)
-        return _summary(record, replaced)
+
+
+def store_exam(
+    session: Session,
+    participant: Participant,
+    scheduled: ScheduledVisit,
+    *,
+    exam: Mapping[str, Any] | Exam,
+    exam_date: date | str | None = None,
+    examiner: str | None = None,
+    replace: bool = False,
+    reason: str | None = None,
+    impairments: Mapping[str, Mapping[str, Any]] | None = None,
+    comments: str | None = None,
+) -> ExamSummary:
+    """:func:`record_exam` inside an open unit of work (for use cases that store many
+    exams in one transaction); raises :class:`InvalidInput` with every problem."""
+    label = exam_label(participant, scheduled)
+    problems: list[FieldProblem] = []
+    parsed: Exam | None = None
+    if isinstance(exam, Exam):
+        parsed = exam
+    else:
+        try:
+            parsed = Exam.from_praxis(exam)
+        except InvalidExam as error:
+            problems += _engine_problems(error, label, exam)
+    when: date | None = None
+    if exam_date is not None:
+        when = parse_date(label, "exam_date", exam_date)
+    else:
+        current = find_visit(session, participant, scheduled)
+        when = current.actual_date if current is not None else None
+        if when is None:
+            problems.append(FieldProblem(label, "exam_date", None, NO_VISIT_DATE))
+    if when is not None:
+        problems += date_problems(label, "exam_date", when, participant)
+    examiner = (examiner or "").strip() or None
+    if examiner is not None and len(examiner) > 100:
+        problems.append(FieldProblem(label, "examiner", examiner, "is longer than 100"))
+    reasons: dict[str, dict[str, str | None]] = {}
+    if parsed is not None:
+        reasons, found = normalised_impairments(label, parsed, impairments or {})
+        problems += found
+    comments = (comments or "").strip() or None
+    raise_problems(problems)
+    assert parsed is not None and when is not None
+    record_visit = visit_for_data(session, participant, scheduled, when)
+    replaced = _replace(session, record_visit.id, label, replace, reason)
+    classification = _classification(parsed)
+    record = ExamRecord(
+        visit=record_visit,
+        examiner=examiner,
+        exam_date=when,
+        raw=_raw(parsed),
+        classification=classification,
+        engine_version=ENGINE_VERSION,
+        impairments=reasons or None,
+        comments=comments,
+        **summary_columns(classification),
+    )
+    session.add(record)
+    session.flush()
+    run_checks_for(session, participant)
+    return _summary(record, replaced)
+
+
+def tagged_cells(exam: Exam) -> list[str]:
+    """The paths (``right.motor.C5``) of the cells tagged as non-SCI impairment."""
+    out = []
+    for name, side in (("right", exam.right), ("left", exam.left)):
+        for grid, cells in (
+            ("motor", side.motor),
+            ("lightTouch", side.light_touch),
+            ("pinPrick", side.pin_prick),
+        ):
+            out += [f"{name}.{grid}.{lv.name}" for lv, c in cells.items() if c.tag is not Tag.NONE]
+    return out
+
+
+def normalised_impairments(
+    label: str, exam: Exam, impairments: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict[str, dict[str, str | None]], list[FieldProblem]]:
+    """The impairment reasons to store, and the problems of ``impairments``.
+
+    Rules: a reason belongs to a cell tagged ``*`` or ``**`` (by its path,
+    ``right.motor.C5``); the reason is one of :class:`ImpairmentReason`; a description
+    (``other``, at most :data:`OTHER_TEXT_MAX` characters) is given only with reason
+    ``other``, where it may also be left out."""
+    tagged = set(tagged_cells(exam))
+    out: dict[str, dict[str, str | None]] = {}
+    problems: list[FieldProblem] = []
+    for path, given in impairments.items():
+        where = f"impairments.{path}"
+        if path not in tagged:
+            problems.append(
+                FieldProblem(label, where, None, "is given for a cell not tagged * or **")
+            )
+            continue
+        reason = given.get("reason")
+        other = given.get("other")
+        other = other.strip() or None if isinstance(other, str) else other
+        try:
+            parsed = ImpairmentReason(str(reason))
+        except ValueError:
+            allowed = ", ".join(r.value for r in ImpairmentReason)
+            problems.append(FieldProblem(label, f"{where}.reason", reason, f"is not {allowed}"))
+            continue
+        if other is not None and not isinstance(other, str):
+            problems.append(FieldProblem(label, f"{where}.other", other, "is not text"))
+        elif other is not None and parsed is not ImpairmentReason.OTHER:
+            problems.append(
+                FieldProblem(label, f"{where}.other", other, "is given but the reason is not other")
+            )
+        elif other is not None and len(other) > OTHER_TEXT_MAX:
+            problems.append(
+                FieldProblem(label, f"{where}.other", other, f"is longer than {OTHER_TEXT_MAX}")
+            )
+        else:
+            out[path] = {"reason": parsed.value, "other": other}
+    return dict(sorted(out.items())), problems
 
 
 def _replace(

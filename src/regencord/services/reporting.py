@@ -122,6 +122,8 @@ def _exam_point(e: ExamRecord, visit: str, injury: date) -> ExamPoint:
         exam_date=e.exam_date,
         exam=Exam.from_praxis(e.raw),
         result=classification_from_praxis(e.classification),
+        impairments=e.impairments or {},
+        comments=e.comments,
     )
 
 

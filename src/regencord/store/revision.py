@@ -7,7 +7,7 @@ checks it equals the head of ``store/migrations``.
 
 from __future__ import annotations
 
-SCHEMA_HEAD = "5e3c9a7d1b42"
+SCHEMA_HEAD = "a0243f9e9352"
 """The newest Alembic revision (the head of ``store/migrations/versions``)."""
 
 VERSION_TABLE = "alembic_version"

@@ -36,7 +36,9 @@ def show(
     ),
     db: DbOption = None,
 ) -> None:
-    """Print the audit trail: time, user, action, table, record, field, old -> new, reason."""
+    """Print the audit trail.
+
+    One line per change: time, user, action, table, record, field, old -> new, reason."""
     if record is not None and table_name is None:
         fail(["--record needs --table"])
 
@@ -80,9 +82,11 @@ def verify(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Check that the audit trail's hash chain is intact (no row changed, removed or
-    inserted) and that every audited value equals the last value its audit trail records.
-    Exit status 2 naming the first broken row or record."""
+    """Check the audit trail's hash chain and values.
+
+    Checks that the hash chain is intact (no row changed, removed or inserted) and that
+    every audited value equals the last value its audit trail records. Exit status 2
+    naming the first broken row or record."""
     found = run(db, lambda database: audit.verify_audit(database, trial_code=trial))
     if not found.intact:
         fail([f"audit trail broken: {found.problem}"])

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO, TypeVar, cast
 
@@ -88,6 +89,21 @@ def _at_most(items: Iterable[T], limit: int) -> Iterator[T]:
         yield item
 
 
+class InputFormat(StrEnum):
+    """What INPUT holds: exams (JSON or CSV, by its extension) or a REDCap export."""
+
+    EXAMS = "exams"
+    REDCAP = "redcap"
+
+
+class OutputFormat(StrEnum):
+    """A format of the results: JSON, CSV, or REDCap's result fields (for its data import)."""
+
+    JSON = "json"
+    CSV = "csv"
+    REDCAP = "redcap"
+
+
 def classify(
     input_path: Annotated[
         Path,
@@ -109,12 +125,13 @@ def classify(
             show_default=False,
         ),
     ] = None,
-    output_format: Annotated[
-        FileFormat | None,
+    format_option: Annotated[
+        OutputFormat | None,
         typer.Option(
             "--format",
-            help="Format of the results. Default: OUTPUT's extension, else json. Without "
-            "-o, the results are printed in this format instead of a table.",
+            help="Format of the results. Default: OUTPUT's extension, else json (redcap "
+            "with --input-format redcap). Without -o, the results are printed in this "
+            "format instead of a table.",
             case_sensitive=False,
             show_default=False,
         ),
@@ -123,11 +140,39 @@ def classify(
         bool,
         typer.Option("--explain", help="Also print the steps that led to each result."),
     ] = False,
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            "--input-format",
+            help="exams: JSON or CSV exams; redcap: a REDCap flat CSV export of the "
+            "isncsci_exam instrument (raw codes), results written as its result fields.",
+            case_sensitive=False,
+        ),
+    ] = InputFormat.EXAMS,
+    differences: Annotated[
+        Path | None,
+        typer.Option(
+            "--differences",
+            metavar="FILE",
+            help="With --input-format redcap: write the stored results that differ from "
+            "the fresh classification to this CSV file.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Classify ISNCSCI exams (International Standards, 2019 revision).
 
     Reports every problem in INPUT at once; writes nothing unless every exam is valid.
     """
+    if input_format is InputFormat.REDCAP or format_option is OutputFormat.REDCAP:
+        from regencord.cli.commands.redcap import classify_redcap
+
+        redcap_in = input_format is InputFormat.REDCAP
+        classify_redcap(input_path, output, redcap_in, format_option, differences, explain)
+        return
+    if differences is not None:
+        _fail("error: --differences needs --input-format redcap", EXIT_INVALID_INPUT)
+    output_format = None if format_option is None else FileFormat(format_option.value)
     if output is not None and _same_file(input_path, output):
         _fail(f"error: {output} is the input file; nothing written", EXIT_INVALID_INPUT)
     if output is not None and output_format is None and format_of(output) is None:

@@ -6,18 +6,36 @@ non-SCI tags, VAC, DAP) and the lowest non-key muscles; ``classification`` is th
 :meth:`~regencord.isncsci.Classification.to_praxis`. The summary columns repeat the
 results queried most, in Praxis notation for levels and grades (``C5``, ``C5,C6*``,
 ``B``) and as numbers for scores (``NULL`` when not determinable).
+
+``impairments`` says, for cells tagged as non-SCI impairment (``*``/``**``), what the
+impairment is: a JSON object keyed by the cell's path in the Praxis shape
+(``"right.motor.C5"``), each ``{"reason": <ImpairmentReason>, "other": <text or null>}``
+(``other`` describes an impairment of reason ``other``); ``NULL`` or ``{}`` when none is
+recorded. ``comments`` is the examiner's free text about the exam.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from regencord.store.models.base import Record
 from regencord.store.models.visit import Visit
+
+
+class ImpairmentReason(StrEnum):
+    """Why a cell is tagged as impaired by a condition other than the SCI (the reasons the
+    REDCap ISNCSCI instrument and the 2019 worksheet's comments box name)."""
+
+    PLEXOPATHY = "plexopathy"
+    PERIPHERAL_NEUROPATHY = "peripheral neuropathy"
+    MYONEURONAL_DISEASE = "pre-existing myoneuronal disease"
+    """E.g. stroke, multiple sclerosis."""
+    OTHER = "other"
 
 
 class ExamRecord(Record):
@@ -29,6 +47,8 @@ class ExamRecord(Record):
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
     classification: Mapped[dict[str, Any]] = mapped_column(JSON)
     engine_version: Mapped[str] = mapped_column(String(60))
+    impairments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    comments: Mapped[str | None] = mapped_column(Text)
 
     ais: Mapped[str] = mapped_column(String(20), index=True)
     nli: Mapped[str] = mapped_column(String(40), index=True)

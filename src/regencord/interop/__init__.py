@@ -1,0 +1,1 @@
+"""Interoperability: reading and writing what other systems keep (REDCap, SDTM, FHIR)."""
