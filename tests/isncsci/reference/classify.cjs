@@ -1,0 +1,92 @@
+// Classify Praxis-shaped ISNCSCI exams with the reference classifier (npm `isncsci`).
+// Test-only: the reference is a black box called through its public API
+// (`new ISNCSCI(exam)`, `.classification`, `.totals`); nothing of it is copied here.
+//
+//   node classify.cjs [file]            a JSON array of exams (stdin without a file)
+//   node classify.cjs --unions [file]   a JSON array of {exam, choices}
+//
+// Classify: writes {"results": [...], "seconds": s}, one {classification, totals} per exam
+// in input order ({error} when the reference throws). `seconds` is the classification time
+// alone, measured with process.hrtime (start-up, parsing and writing excluded).
+//
+// Unions: `choices` is a list of [path, values] (path: keys into the exam, e.g.
+// ["right", "motor", "C5"]); every combination of values (one per path) is written into the
+// exam and classified. Writes {"results": [...], "seconds": s}, per exam {"completions": n,
+// "values": {field: [distinct values]}} (fields as in notation.py: classification fields
+// by their path inside `classification`, totals as "totals.<path>"), or {error}.
+//
+// The package is loaded from $REGENCORD_ISNCSCI_ORACLE/node_modules/isncsci when that is set,
+// else through node's ordinary resolution (NODE_PATH).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+function loadReference() {
+  const home = process.env.REGENCORD_ISNCSCI_ORACLE;
+  const where = home ? path.join(home, "node_modules", "isncsci") : "isncsci";
+  return require(where).ISNCSCI;
+}
+
+function collect(node, prefix, values) {
+  for (const [key, value] of Object.entries(node)) {
+    const name = prefix ? prefix + "." + key : key;
+    if (value !== null && typeof value === "object") {
+      collect(value, name, values);
+    } else {
+      if (!values.has(name)) values.set(name, new Set());
+      values.get(name).add(String(value));
+    }
+  }
+}
+
+function unions(ISNCSCI, item) {
+  const exam = JSON.parse(JSON.stringify(item.exam));
+  const choices = item.choices;
+  const holders = choices.map(([keys]) => {
+    let node = exam;
+    for (const key of keys.slice(0, -1)) node = node[key];
+    return [node, keys[keys.length - 1]];
+  });
+  const digits = choices.map(() => 0);
+  const values = new Map();
+  let count = 0;
+  for (;;) {
+    for (let i = 0; i < choices.length; i++) holders[i][0][holders[i][1]] = choices[i][1][digits[i]];
+    const r = new ISNCSCI(exam);
+    collect(r.classification, "", values);
+    collect(r.totals, "totals", values);
+    count++;
+    let i = 0;
+    while (i < choices.length && ++digits[i] === choices[i][1].length) digits[i++] = 0;
+    if (i === choices.length) break;
+  }
+  const out = {};
+  for (const [name, set] of values) out[name] = [...set];
+  return { completions: count, values: out };
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const unionMode = args[0] === "--unions";
+  const file = unionMode ? args[1] : args[0];
+  const ISNCSCI = loadReference();
+  const items = JSON.parse(fs.readFileSync(file || 0, "utf8"));
+  const results = new Array(items.length);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < items.length; i++) {
+    try {
+      if (unionMode) {
+        results[i] = unions(ISNCSCI, items[i]);
+      } else {
+        const r = new ISNCSCI(items[i]);
+        results[i] = { classification: r.classification, totals: r.totals };
+      }
+    } catch (error) {
+      results[i] = { error: String(error && error.message ? error.message : error) };
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(JSON.stringify({ results, seconds }));
+}
+
+main();

@@ -1,0 +1,137 @@
+"""Field-by-field comparison of regencord's engines with the reference classifier.
+
+A field difference is *explained* when ``divergences.explained_by`` names an adjudicated
+class; else *reference misses a reachable value* when the exam has NT cells (at most
+:data:`completions.MAX_COMPLETIONS` completions), the reference's values (tags set aside)
+miss a value some completion reaches, and ours equal the completions' union exactly; else
+it is *unexplained* (a failure).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tests.isncsci.reference import divergences
+from tests.isncsci.reference.completions import (
+    MAX_COMPLETIONS,
+    Union,
+    completion_choices,
+    completion_count,
+    reference_unions,
+)
+from tests.isncsci.reference.engines import classify_ours
+from tests.isncsci.reference.generator import generate
+from tests.isncsci.reference.notation import FIELDS, Flat, untagged
+from tests.isncsci.reference.oracle import ReferenceRun, classify_reference
+
+Verdict = Literal["explained", "reference misses a reachable value", "unexplained"]
+REFERENCE_MISSES: Verdict = "reference misses a reachable value"
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    ours: str
+    reference: str
+    verdict: Verdict
+    divergence: str | None = None
+    """The adjudicated class's name when explained."""
+    union: frozenset[str] | None = None
+    """The completions' union (tags set aside) when it was computed."""
+
+
+@dataclass(frozen=True)
+class ExamDifference:
+    """An exam on which ours and the reference differ on at least one field."""
+
+    exam: Mapping[str, Any]
+    ours: Flat
+    reference: Flat
+    differences: tuple[FieldDifference, ...]
+
+    @property
+    def unexplained(self) -> bool:
+        return any(d.verdict == "unexplained" for d in self.differences)
+
+
+@dataclass
+class Comparison:
+    """One engine against the reference on one category's exams."""
+
+    category: str
+    engine: str
+    exams: int = 0
+    agreeing: int = 0
+    differing: list[ExamDifference] = field(default_factory=list)
+    field_counts: Counter[str] = field(default_factory=Counter)
+    """Per field: exams differing on it."""
+    verdict_counts: Counter[str] = field(default_factory=Counter)
+    """Per verdict (an adjudicated class's name for explained ones): exams with it."""
+
+    @property
+    def failures(self) -> list[ExamDifference]:
+        return [d for d in self.differing if d.unexplained]
+
+
+def _verdict(
+    exam: Mapping[str, Any], fld: str, ours: str, reference: str, union: Union | None
+) -> FieldDifference:
+    divergence = divergences.explained_by(exam, fld, ours, reference)
+    if divergence is not None:
+        return FieldDifference(fld, ours, reference, "explained", divergence.name)
+    if union is not None and fld in union:
+        reachable = union[fld]
+        if reachable - untagged(reference) and untagged(ours) == reachable:
+            return FieldDifference(fld, ours, reference, REFERENCE_MISSES, union=reachable)
+        return FieldDifference(fld, ours, reference, "unexplained", union=reachable)
+    return FieldDifference(fld, ours, reference, "unexplained")
+
+
+def compare(
+    category: str,
+    engine: str,
+    exams: Sequence[Mapping[str, Any]],
+    ours: Sequence[Flat],
+    reference: Sequence[Flat],
+) -> Comparison:
+    """Compare ``ours`` with ``reference`` on ``exams`` (computing the completions' unions
+    of the differing NT exams with the reference)."""
+    result = Comparison(category, engine, exams=len(exams))
+    differing = [i for i, (o, r) in enumerate(zip(ours, reference, strict=True)) if o != r]
+    result.agreeing = len(exams) - len(differing)
+    provable = [
+        i
+        for i in differing
+        if completion_choices(exams[i]) and completion_count(exams[i]) <= MAX_COMPLETIONS
+    ]
+    unions: dict[int, Union] = dict(
+        zip(provable, reference_unions([exams[i] for i in provable]), strict=True)
+    )
+    for i in differing:
+        diffs = tuple(
+            _verdict(exams[i], f, ours[i][f], reference[i][f], unions.get(i))
+            for f in FIELDS
+            if ours[i][f] != reference[i][f]
+        )
+        result.differing.append(ExamDifference(exams[i], ours[i], reference[i], diffs))
+        result.field_counts.update(d.field for d in diffs)
+        result.verdict_counts.update(
+            {d.divergence if d.divergence is not None else d.verdict for d in diffs}
+        )
+    return result
+
+
+def run(
+    category: str, n: int, seed: int, engines: Sequence[str] = ("scalar", "batch")
+) -> list[Comparison]:
+    """Generate ``n`` exams of ``category``, classify them with the reference once and with
+    each engine, and compare."""
+    exams = generate(category, n, seed)
+    reference: ReferenceRun = classify_reference(exams)
+    return [
+        compare(category, engine, exams, classify_ours(engine, exams), reference.flat)
+        for engine in engines
+    ]
