@@ -29,6 +29,7 @@ from regencord.isncsci.judgements import (
     motor_present,
     sensory_present,
 )
+from regencord.isncsci.rules import valid_score
 
 NT_VALUE = 6
 CODES = 24
@@ -75,11 +76,10 @@ def _valid_codes(normal: int) -> list[int]:
     out = []
     for code in range(CODES):
         value, tag = code % 8, code // 8
-        if value == 7 or tag > 2 or (value != NT_VALUE and value > normal):
+        if value == 7 or tag > 2:
             continue
-        if value == normal and tag:
-            continue
-        out.append(code)
+        if valid_score(None if value == NT_VALUE else value, tag > 0, normal):
+            out.append(code)
     return out
 
 

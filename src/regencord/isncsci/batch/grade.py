@@ -25,6 +25,7 @@ from regencord.isncsci.batch.codes import (
 )
 from regencord.isncsci.batch.walks import INT_BIT, LevelMasks
 from regencord.isncsci.levels import MYOTOMES, Level
+from regencord.isncsci.rules import at_least_half, first_key_muscle_below, more_than_three_below
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -58,13 +59,18 @@ def completeness(sparing: U8) -> SmallMasks:
     return SmallMasks(values.astype(np.uint8), tagged.astype(np.uint8))
 
 
-def _first_myotome_below(level: int) -> int:
-    """Index in MYOTOMES of the first key muscle caudal to ``level``."""
-    return sum(1 for m in MYOTOMES if int(m) <= level)
-
-
-FIRST_BELOW = np.array([_first_myotome_below(v) for v in range(INT_BIT + 4)], np.intp)
-"""``FIRST_BELOW[v]``: index of the first key muscle caudal to segment v (v up to INT + 3)."""
+_BITS = 33
+"""Tables indexed by a bit index of a 32-bit mask (32: an empty mask's lowest bit)."""
+FIRST_BELOW = np.array([first_key_muscle_below(v) for v in range(_BITS)], np.intp)
+"""``FIRST_BELOW[v]``: index in MYOTOMES of the first key muscle caudal to segment v."""
+FIRST_COUNTED = np.array(
+    [
+        next((k for k, m in enumerate(MYOTOMES) if more_than_three_below(m, v)), len(MYOTOMES))
+        for v in range(_BITS)
+    ],
+    np.intp,
+)
+"""``FIRST_COUNTED[v]``: index of the first key muscle more than three levels below v."""
 _SEGMENTS = int(Level.S3) + 1
 
 
@@ -85,8 +91,8 @@ def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> 
         suffix[..., k] = ANY_OF[suffix[..., k + 1], function[..., k]]
     values = motor_levels.values
     single, level = single_bit(values)
-    below = np.take_along_axis(suffix, FIRST_BELOW[level + 3][..., None], axis=-1)[..., 0]
-    nkm = np.where(non_key_muscle > level + 3, YES, NO).astype(np.uint8)
+    below = np.take_along_axis(suffix, FIRST_COUNTED[level][..., None], axis=-1)[..., 0]
+    nkm = np.where(more_than_three_below(non_key_muscle, level), YES, NO).astype(np.uint8)
     answers = np.where(level == INT_BIT, NO, ANY_OF[below, nkm]).astype(np.uint8)
     multi = ~single
     if multi.any():
@@ -97,8 +103,9 @@ def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> 
             has = multi & (((values >> np.uint32(v)) & _ONE) != 0)
             if not has.any():
                 continue
-            below = suffix[..., FIRST_BELOW[v + 3]]
-            nkm = np.where(non_key_muscle > v + 3, YES, NO).astype(np.uint8)
+            below = suffix[..., FIRST_COUNTED[v]]
+            nkm = np.where(more_than_three_below(non_key_muscle, v), YES, NO)
+            nkm = nkm.astype(np.uint8)
             answers |= np.where(has, ANY_OF[below, nkm], 0).astype(np.uint8)
     return ANY_OF[answers[:, 0], answers[:, 1]]
 
@@ -165,11 +172,11 @@ def _grades_at(
     """C and D reachability for the key muscles from ``MYOTOMES[k]`` down."""
     least_u, most_u, lacking = ranges & 31, (ranges >> 5) & 31, (ranges >> 10) & 31
     least, most = (ranges >> 15) & 31, (ranges >> 20) & 31
-    half = len(MYOTOMES) - np.asarray(k)  # D: at least half of 2 * (10 - k) muscles
+    total = 2 * (len(MYOTOMES) - np.asarray(k))  # key muscles below, both sides
     untagged_ok = lacking == 0
     return {
-        D: (untagged_ok & (most_u >= half), most >= half),
-        C: (untagged_ok & (least_u < half), least < half),
+        D: (untagged_ok & at_least_half(most_u, total), at_least_half(most, total)),
+        C: (untagged_ok & ~at_least_half(least_u, total), ~at_least_half(least, total)),
     }
 
 

@@ -20,6 +20,7 @@ from regencord.isncsci.batch.grade import single_bit
 from regencord.isncsci.batch.tables import UPWARD
 from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, LevelMasks
 from regencord.isncsci.levels import MYOTOMES, Level
+from regencord.isncsci.rules import more_than_three_below
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -210,7 +211,7 @@ class _Search:
     def at(self, v: npt.NDArray[np.intp]) -> tuple[U32, U32]:
         """Motor ZPP for motor level ``v`` (per exam and side), untagged and tagged bits."""
         before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged = self.arrays
-        use_nkm = has_nkm & (nkm > v + 3)
+        use_nkm = has_nkm & more_than_three_below(nkm, v)
         at = np.minimum(v, int(Level.S3))[..., None]
         live = np.take_along_axis(before, at, axis=-1)[..., 0]
         live = np.where(use_nkm & ~keep_on, 0, live)

@@ -27,6 +27,7 @@ from regencord.isncsci.judgements import (
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
+from regencord.isncsci.rules import at_least_half, key_muscles_below, more_than_three_below
 from regencord.isncsci.steps.completeness import Completeness, sensory_sparing
 
 
@@ -52,9 +53,13 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
             if not isinstance(ml, Level):
                 answers.add(Judgement(False, False))
                 continue
-            cells = [motor_function_for_grade(s.motor[m]) for m in MYOTOMES if m > ml + 3]
+            cells = [
+                motor_function_for_grade(s.motor[m])
+                for m in MYOTOMES
+                if more_than_three_below(m, ml)
+            ]
             nkm = s.lowest_non_key_muscle
-            if nkm is not None and nkm > ml + 3:
+            if nkm is not None and more_than_three_below(nkm, ml):
                 cells.append((Judgement(True, False),))
             answers.update(any_of(*cells))
         per_side.append(answers)
@@ -68,8 +73,7 @@ def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, boo
     cells = [
         antigravity_for_grade(exam.side(side).motor[m])
         for side in SIDES
-        for m in MYOTOMES
-        if m > nli
+        for m in key_muscles_below(nli)
     ]
     states: set[tuple[int, bool]] = {(0, False)}
     for judgements in cells:
@@ -132,7 +136,7 @@ def _motor_incomplete_grades(
         level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
         local: OutcomeBuilder[AIS] = OutcomeBuilder()
         for count, count_tag in states:
-            grade = AIS.D if 2 * count >= total else AIS.C
+            grade = AIS.D if at_least_half(count, total) else AIS.C
             half = "at least half" if grade is AIS.D else "less than half"
             why = (
                 f"motor incomplete; {count} of {total} key muscles below NLI {level.name} "

@@ -15,6 +15,7 @@ from regencord.isncsci.exam import SideExam
 from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, OutcomeBuilder
+from regencord.isncsci.rules import more_than_three_below
 from regencord.isncsci.walk import WalkResult
 
 
@@ -85,7 +86,7 @@ def motor_zpp(
         for level in reversed(_MOTOR_SEGMENTS):
             if level <= motor_level or not live:
                 break
-            if level == nkm and True in incomplete and level > motor_level + 3:
+            if level == nkm and True in incomplete and more_than_three_below(level, motor_level):
                 why = (
                     f"lowest non-key muscle with motor function, {level.name}, is more than "
                     f"three levels below motor level {motor_level.name}"
