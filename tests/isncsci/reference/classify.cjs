@@ -12,8 +12,8 @@
 // Unions: `choices` is a list of [path, values] (path: keys into the exam, e.g.
 // ["right", "motor", "C5"]); every combination of values (one per path) is written into the
 // exam and classified. Writes {"results": [...], "seconds": s}, per exam {"completions": n,
-// "values": {field: [distinct values]}} (fields as in notation.py: classification fields
-// by their path inside `classification`, totals as "totals.<path>"), or {error}.
+// "values": {field: [distinct values]}} for the 11 classification fields (named by their
+// path inside `classification`, as in notation.py), or {error}.
 //
 // The package is loaded from $REGENCORD_ISNCSCI_ORACLE/node_modules/isncsci when that is set,
 // else through node's ordinary resolution (NODE_PATH).
@@ -27,15 +27,26 @@ function loadReference() {
   return require(where).ISNCSCI;
 }
 
-function collect(node, prefix, values) {
-  for (const [key, value] of Object.entries(node)) {
-    const name = prefix ? prefix + "." + key : key;
-    if (value !== null && typeof value === "object") {
-      collect(value, name, values);
-    } else {
-      if (!values.has(name)) values.set(name, new Set());
-      values.get(name).add(String(value));
-    }
+const CLASSIFICATION_FIELDS = [
+  ["neurologicalLevels", "sensoryRight"],
+  ["neurologicalLevels", "sensoryLeft"],
+  ["neurologicalLevels", "motorRight"],
+  ["neurologicalLevels", "motorLeft"],
+  ["neurologicalLevelOfInjury"],
+  ["injuryComplete"],
+  ["ASIAImpairmentScale"],
+  ["zoneOfPartialPreservations", "sensoryRight"],
+  ["zoneOfPartialPreservations", "sensoryLeft"],
+  ["zoneOfPartialPreservations", "motorRight"],
+  ["zoneOfPartialPreservations", "motorLeft"],
+];
+const FIELD_NAMES = CLASSIFICATION_FIELDS.map((keys) => keys.join("."));
+
+function collect(classification, values) {
+  for (let f = 0; f < CLASSIFICATION_FIELDS.length; f++) {
+    const keys = CLASSIFICATION_FIELDS[f];
+    const value = keys.length === 1 ? classification[keys[0]] : classification[keys[0]][keys[1]];
+    values[f].add(String(value));
   }
 }
 
@@ -48,20 +59,19 @@ function unions(ISNCSCI, item) {
     return [node, keys[keys.length - 1]];
   });
   const digits = choices.map(() => 0);
-  const values = new Map();
+  const values = FIELD_NAMES.map(() => new Set());
   let count = 0;
   for (;;) {
     for (let i = 0; i < choices.length; i++) holders[i][0][holders[i][1]] = choices[i][1][digits[i]];
     const r = new ISNCSCI(exam);
-    collect(r.classification, "", values);
-    collect(r.totals, "totals", values);
+    collect(r.classification, values);
     count++;
     let i = 0;
     while (i < choices.length && ++digits[i] === choices[i][1].length) digits[i++] = 0;
     if (i === choices.length) break;
   }
   const out = {};
-  for (const [name, set] of values) out[name] = [...set];
+  FIELD_NAMES.forEach((name, f) => (out[name] = [...values[f]]));
   return { completions: count, values: out };
 }
 

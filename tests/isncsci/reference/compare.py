@@ -24,7 +24,7 @@ from tests.isncsci.reference.completions import (
 )
 from tests.isncsci.reference.engines import classify_ours
 from tests.isncsci.reference.generator import generate
-from tests.isncsci.reference.notation import FIELDS, Flat, untagged
+from tests.isncsci.reference.notation import CLASSIFICATION_FIELDS, FIELDS, Flat, untagged
 from tests.isncsci.reference.oracle import ReferenceRun, classify_reference
 
 Verdict = Literal["explained", "reference misses a reachable value", "unexplained"]
@@ -96,23 +96,32 @@ def compare(
     exams: Sequence[Mapping[str, Any]],
     ours: Sequence[Flat],
     reference: Sequence[Flat],
+    unions: dict[int, Union] | None = None,
 ) -> Comparison:
-    """Compare ``ours`` with ``reference`` on ``exams`` (computing the completions' unions
-    of the differing NT exams with the reference)."""
+    """Compare ``ours`` with ``reference`` on ``exams``. The completions' unions of the NT
+    exams with a difference no class explains are computed with the reference and kept in
+    ``unions`` (by exam index), so comparing a second engine on the same exams reuses them."""
     result = Comparison(category, engine, exams=len(exams))
     differing = [i for i, (o, r) in enumerate(zip(ours, reference, strict=True)) if o != r]
     result.agreeing = len(exams) - len(differing)
+    known = {} if unions is None else unions
     provable = [
         i
         for i in differing
-        if completion_choices(exams[i]) and completion_count(exams[i]) <= MAX_COMPLETIONS
+        if i not in known
+        and any(
+            ours[i][f] != reference[i][f]
+            and divergences.explained_by(exams[i], f, ours[i][f], reference[i][f]) is None
+            for f in CLASSIFICATION_FIELDS
+        )
+        and completion_choices(exams[i])
+        and completion_count(exams[i]) <= MAX_COMPLETIONS
     ]
-    unions: dict[int, Union] = dict(
-        zip(provable, reference_unions([exams[i] for i in provable]), strict=True)
-    )
+    if provable:
+        known.update(zip(provable, reference_unions([exams[i] for i in provable]), strict=True))
     for i in differing:
         diffs = tuple(
-            _verdict(exams[i], f, ours[i][f], reference[i][f], unions.get(i))
+            _verdict(exams[i], f, ours[i][f], reference[i][f], known.get(i))
             for f in FIELDS
             if ours[i][f] != reference[i][f]
         )
@@ -131,7 +140,8 @@ def run(
     each engine, and compare."""
     exams = generate(category, n, seed)
     reference: ReferenceRun = classify_reference(exams)
+    unions: dict[int, Union] = {}
     return [
-        compare(category, engine, exams, classify_ours(engine, exams), reference.flat)
+        compare(category, engine, exams, classify_ours(engine, exams), reference.flat, unions)
         for engine in engines
     ]

@@ -93,3 +93,16 @@ def classify_reference(exams: Sequence[Mapping[str, Any]]) -> ReferenceRun:
     """Classify ``exams`` (Praxis-shaped dicts) with the reference."""
     raw, seconds = run_script(list(exams))
     return ReferenceRun(raw=raw, flat=[flatten(r) for r in raw], seconds=seconds)
+
+
+def require_reference() -> None:
+    """In a test: skip with the reason when the reference cannot run, or fail instead
+    when ``REGENCORD_REQUIRE_REFERENCE=1``."""
+    import pytest
+
+    reason = reference_unavailable()
+    if reason is None:
+        return
+    if reference_required():
+        pytest.fail(f"REGENCORD_REQUIRE_REFERENCE=1 but {reason}")
+    pytest.skip(reason)
