@@ -16,6 +16,7 @@ from tests.isncsci.reference.completions import (
     completion_count,
     exactness_problems,
     reference_unions,
+    reference_witnesses,
 )
 from tests.isncsci.reference.generator import CATEGORIES, generate
 from tests.isncsci.reference.notation import (
@@ -160,3 +161,20 @@ def test_the_unions_are_the_union_of_each_completion_classified() -> None:
     [union] = reference_unions([exam])
     for field in CLASSIFICATION_FIELDS:
         assert union[field] == frozenset().union(*(untagged(r[field]) for r in each))
+
+
+def test_sampled_witnesses_are_reachable_values() -> None:
+    require_reference()
+    exam = _exam_with(
+        {
+            ("left", "motor", "L3"): "NT",
+            ("left", "motor", "L4"): "0",
+            ("left", "pinPrick", "L3"): "NT",
+            ("deepAnalPressure",): "NT",
+        }
+    )
+    [union] = reference_unions([exam])
+    [witnessed] = reference_witnesses([exam], sample=10, seed=3)
+    assert witnessed == reference_witnesses([exam], sample=10, seed=3)[0]
+    for field in CLASSIFICATION_FIELDS:
+        assert witnessed[field] <= union[field]

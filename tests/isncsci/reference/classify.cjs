@@ -11,9 +11,11 @@
 //
 // Unions: `choices` is a list of [path, values] (path: keys into the exam, e.g.
 // ["right", "motor", "C5"]); every combination of values (one per path) is written into the
-// exam and classified. Writes {"results": [...], "seconds": s}, per exam {"completions": n,
-// "values": {field: [distinct values]}} for the 11 classification fields (named by their
-// path inside `classification`, as in notation.py), or {error}.
+// exam and classified; with "sample": k (and "seed"), k combinations drawn at random
+// instead (witnesses: values some completion reaches, not necessarily all of them).
+// Writes {"results": [...], "seconds": s}, per exam {"completions": n, "values": {field:
+// [distinct values]}} for the 11 classification fields (named by their path inside
+// `classification`, as in notation.py), or {error}.
 //
 // The package is loaded from $REGENCORD_ISNCSCI_ORACLE/node_modules/isncsci when that is set,
 // else through node's ordinary resolution (NODE_PATH).
@@ -50,6 +52,18 @@ function collect(classification, values) {
   }
 }
 
+// A small seeded generator (mulberry32), so that sampled completions are reproducible.
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return function () {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function unions(ISNCSCI, item) {
   const exam = JSON.parse(JSON.stringify(item.exam));
   const choices = item.choices;
@@ -60,12 +74,22 @@ function unions(ISNCSCI, item) {
   });
   const digits = choices.map(() => 0);
   const values = FIELD_NAMES.map(() => new Set());
+  const random = item.sample ? mulberry32(item.seed || 0) : null;
   let count = 0;
   for (;;) {
+    if (random) {
+      for (let i = 0; i < choices.length; i++) {
+        digits[i] = Math.floor(random() * choices[i][1].length);
+      }
+    }
     for (let i = 0; i < choices.length; i++) holders[i][0][holders[i][1]] = choices[i][1][digits[i]];
     const r = new ISNCSCI(exam);
     collect(r.classification, values);
     count++;
+    if (random) {
+      if (count === item.sample) break;
+      continue;
+    }
     let i = 0;
     while (i < choices.length && ++digits[i] === choices[i][1].length) digits[i++] = 0;
     if (i === choices.length) break;

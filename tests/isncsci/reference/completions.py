@@ -70,18 +70,31 @@ def reference_unions(exams: Sequence[Mapping[str, Any]]) -> list[Union]:
     """Per exam, the reference's union over all completions (one node process)."""
     items = [{"exam": e, "choices": completion_choices(e)} for e in exams]
     results, _ = run_script(items, unions=True)
-    unions: list[Union] = []
     for exam, r in zip(exams, results, strict=True):
         expected = completion_count(exam)
         if r["completions"] != expected:
             raise AssertionError(f"node classified {r['completions']} completions, not {expected}")
-        unions.append(
-            {
-                field: frozenset().union(*(untagged(normalise(v)) for v in r["values"][field]))
-                for field in CLASSIFICATION_FIELDS
-            }
-        )
-    return unions
+    return [_union(r) for r in results]
+
+
+def reference_witnesses(
+    exams: Sequence[Mapping[str, Any]], sample: int = MAX_COMPLETIONS, seed: int = 1
+) -> list[Union]:
+    """Per exam, the values ``sample`` completions drawn at random (seeded) reach with the
+    reference: each is reachable, but some reachable values may be absent."""
+    items = [
+        {"exam": e, "choices": completion_choices(e), "sample": sample, "seed": seed + i}
+        for i, e in enumerate(exams)
+    ]
+    results, _ = run_script(items, unions=True)
+    return [_union(r) for r in results]
+
+
+def _union(result: Mapping[str, Any]) -> Union:
+    return {
+        field: frozenset().union(*(untagged(normalise(v)) for v in result["values"][field]))
+        for field in CLASSIFICATION_FIELDS
+    }
 
 
 def exactness_problems(

@@ -31,7 +31,7 @@ def format_difference(d: ExamDifference) -> str:
         verdict = f.divergence if f.divergence is not None else f.verdict
         lines.append(f"  {f.field}: ours {f.ours!r}  reference {f.reference!r}  [{verdict}]")
         if f.union is not None:
-            lines.append(f"    every completion (tags aside): {','.join(sorted(f.union))}")
+            lines.append(f"    completions reach (tags aside): {','.join(sorted(f.union))}")
     return "\n".join(lines)
 
 
