@@ -20,6 +20,7 @@ and ``"0"``, do not.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 CLASSIFICATION_FIELDS: tuple[str, ...] = (
@@ -84,7 +85,12 @@ def _token_key(token: str) -> tuple[int, int, str, int]:
 
 def normalise(value: Any) -> str:
     """``value`` in canonical notation (see the module docstring)."""
-    tokens = [t.strip() for t in str(value).split(",")]
+    return _normalise(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalise(value: str) -> str:
+    tokens = [t.strip() for t in value.split(",")]
     unique = dict.fromkeys(t for t in tokens if t)
     return ",".join(sorted(unique, key=_token_key))
 
