@@ -78,6 +78,11 @@ def non_key_muscle_counts(level: int) -> bool:
 _MYOTOME_SET = frozenset(_MYOTOME_VALUES)
 
 
+def counted_non_key_muscle(level: Level | None) -> Level | None:
+    """The lowest non-key muscle the classification uses: ``level`` when it counts."""
+    return level if level is not None and non_key_muscle_counts(level) else None
+
+
 def valid_score(score: int | None, tagged: bool, normal: int) -> bool:
     """Whether a cell value exists on the worksheet: a score 0 to ``normal`` or NT
     (``None``), tagged only below normal or NT (docs/adjudications.md I1)."""

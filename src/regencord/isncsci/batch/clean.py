@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from regencord.isncsci.batch.codes import counted_non_key_muscles
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import (
     COMPLETE,
@@ -95,7 +96,7 @@ def classify_clean(batch: ExamBatch) -> dict[str, object]:
         _MYOTOME_LEVELS[len(MYOTOMES) - 1 - np.argmax(motor_present[..., ::-1], axis=-1)],
         -1,
     ).astype(np.int16)
-    nkm = batch.non_key_muscle.astype(np.int16)
+    nkm = counted_non_key_muscles(batch.non_key_muscle).astype(np.int16)
     function_below = (
         more_than_three_below(lowest_function, motor) | more_than_three_below(nkm, motor)
     ) & (motor != INT_BIT)

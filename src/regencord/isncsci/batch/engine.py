@@ -23,6 +23,7 @@ from regencord.isncsci.batch.codes import (
     SENSORY_PRESENT,
     YES,
     YES_T,
+    counted_non_key_muscles,
 )
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
@@ -106,13 +107,14 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
     nli = neurological_levels(dermatomes, checks)
     nli = LevelMasks(nli.values, nli.values & _nli_tag_bits(sensory, motor_without_vac))
     vac_yes, dap_yes = ANAL_YES[batch.vac], ANAL_YES[batch.dap]
+    non_key_muscle = counted_non_key_muscles(batch.non_key_muscle)
     sparing_without_vac = sacral_sparing(
         np.full_like(vac_yes, 4), dap_yes, batch.light_touch, batch.pin_prick
     )
     complete = completeness(ANY_OF[vac_yes, sparing_without_vac])
     ais = asia_impairment_scale(
         motor=batch.motor,
-        non_key_muscle=batch.non_key_muscle,
+        non_key_muscle=non_key_muscle,
         vac_yes=vac_yes,
         sparing_without_vac=sparing_without_vac,
         complete=complete,
@@ -124,7 +126,7 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
     szpp = sensory_zpp(batch.light_touch, batch.pin_prick, dap_yes)
     mzpp = motor_zpp(
         batch.motor,
-        batch.non_key_muscle,
+        non_key_muscle,
         vac_yes,
         motor,
         motor_walk.passed_tagged,

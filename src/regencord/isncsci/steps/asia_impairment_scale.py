@@ -27,7 +27,12 @@ from regencord.isncsci.judgements import (
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
-from regencord.isncsci.rules import at_least_half, key_muscles_below, more_than_three_below
+from regencord.isncsci.rules import (
+    at_least_half,
+    counted_non_key_muscle,
+    key_muscles_below,
+    more_than_three_below,
+)
 from regencord.isncsci.steps.completeness import Completeness, sensory_sparing
 
 
@@ -58,7 +63,7 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
                 for m in MYOTOMES
                 if more_than_three_below(m, ml)
             ]
-            nkm = s.lowest_non_key_muscle
+            nkm = counted_non_key_muscle(s.lowest_non_key_muscle)
             if nkm is not None and more_than_three_below(nkm, ml):
                 cells.append((Judgement(True, False),))
             answers.update(any_of(*cells))

@@ -15,7 +15,7 @@ from regencord.isncsci.exam import SideExam
 from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, OutcomeBuilder
-from regencord.isncsci.rules import more_than_three_below
+from regencord.isncsci.rules import counted_non_key_muscle, more_than_three_below
 from regencord.isncsci.walk import WalkResult
 
 
@@ -77,7 +77,7 @@ def motor_zpp(
             live_vac.add(j.tagged)
     if not live_vac:
         return Explained.of(builder)
-    nkm = side.lowest_non_key_muscle
+    nkm = counted_non_key_muscle(side.lowest_non_key_muscle)
     for motor_level in motor_levels.outcome:
         if not isinstance(motor_level, Level):
             builder.add(Marker.NA, why="the motor level is intact")
