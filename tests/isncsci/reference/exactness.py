@@ -7,7 +7,10 @@ For ``--n`` generated exams with NT cells and at most :data:`completions.MAX_COM
 completions, each classification field's values (tags set aside) are compared with the
 union over every completion classified by the reference (see ``completions.py``).
 *Missing*: some completion gives the value, ours does not (unsound). *Extra*: ours gives it,
-no completion does (not tight). Prints counts per field and the first exams with a problem.
+no completion does (not tight). A field where an adjudicated divergence class explains the
+difference between ours and the reference's own result for the exam
+(``divergences.explained_by``) is counted as explained, not as a problem. Prints counts per
+field and the first exams with a problem.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.isncsci.reference import divergences
 from tests.isncsci.reference.completions import (
     MAX_COMPLETIONS,
     Union,
@@ -32,7 +36,7 @@ from tests.isncsci.reference.completions import (
 from tests.isncsci.reference.engines import classify_ours
 from tests.isncsci.reference.generator import CATEGORIES, generate
 from tests.isncsci.reference.notation import Flat
-from tests.isncsci.reference.oracle import reference_unavailable
+from tests.isncsci.reference.oracle import classify_reference, reference_unavailable
 
 
 def nt_exams(category: str, n: int, seed: int) -> list[dict[str, Any]]:
@@ -55,6 +59,8 @@ class Inexact:
 
     exam: Mapping[str, Any]
     ours: Flat
+    reference: Flat
+    """The reference's own result for the exam (with its NT cells)."""
     union: Union
     problems: dict[str, tuple[frozenset[str], frozenset[str]]]
 
@@ -69,6 +75,8 @@ class Exactness:
     """Per field: exams where ours misses a reachable value."""
     extra: Counter[str] = field(default_factory=Counter)
     """Per field: exams where ours gives a value no completion gives."""
+    explained: Counter[str] = field(default_factory=Counter)
+    """Per adjudicated class: exam fields not exact that the class explains."""
 
 
 def check(
@@ -76,14 +84,23 @@ def check(
 ) -> list[Exactness]:
     """Each engine's exactness on ``exams`` (the unions computed once)."""
     unions = reference_unions(exams)
+    reference = classify_reference(exams).flat
     completions = sum(completion_count(e) for e in exams)
     results = []
     for engine in engines:
         result = Exactness(engine, len(exams), completions)
-        for exam, ours, union in zip(exams, classify_ours(engine, exams), unions, strict=True):
-            problems = exactness_problems(ours, union)
+        for exam, ours, theirs, union in zip(
+            exams, classify_ours(engine, exams), reference, unions, strict=True
+        ):
+            problems = {}
+            for f, problem in exactness_problems(ours, union).items():
+                divergence = divergences.explained_by(exam, f, ours[f], theirs[f])
+                if divergence is None:
+                    problems[f] = problem
+                else:
+                    result.explained[divergence.name] += 1
             if problems:
-                result.inexact.append(Inexact(exam, ours, union, problems))
+                result.inexact.append(Inexact(exam, ours, theirs, union, problems))
                 result.missing.update(f for f, (m, _) in problems.items() if m)
                 result.extra.update(f for f, (_, x) in problems.items() if x)
         results.append(result)
@@ -96,6 +113,7 @@ def format_inexact(i: Inexact) -> str:
         lines.append(
             f"  {f}: ours {i.ours[f]!r}, every completion (tags aside) "
             f"{','.join(sorted(i.union[f]))!r}; missing {sorted(missing)} extra {sorted(extra)}"
+            f" (the reference on the exam itself: {i.reference[f]!r})"
         )
     return "\n".join(lines)
 
@@ -105,7 +123,7 @@ def summary(r: Exactness) -> str:
         f"{r.engine}: {r.exams} exams with NT ({r.completions} completions), "
         f"{len(r.inexact)} not exact"
     ]
-    for name, counts in (("missing", r.missing), ("extra", r.extra)):
+    for name, counts in (("missing", r.missing), ("extra", r.extra), ("explained", r.explained)):
         lines += [f"  {n:6d}  {name}  {f}" for f, n in counts.most_common()]
     return "\n".join(lines)
 
