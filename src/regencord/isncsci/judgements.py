@@ -150,6 +150,15 @@ def antigravity_for_grade(cell: Cell) -> Judgements:
     return motor_antigravity(cell)
 
 
+def untagged_readings(judgements: Judgements) -> frozenset[bool]:
+    """The answers a cell gives whatever its tagged value really is (adjudication T1): its
+    untagged answers, or, when every answer rests on the tag, the answers the tag overrides
+    (``1**`` at grade >= 3: the recorded 1, i.e. no). A result that holds on these answers
+    holds whether or not the tag is accepted, so it is not tagged."""
+    plain = frozenset(j.answer for j in judgements if not j.tagged)
+    return plain or frozenset(not j.answer for j in judgements)
+
+
 @cache
 def any_of(*questions: Judgements) -> frozenset[Judgement]:
     """Answers of 'is any of these present?': yes (tagged only if every 'yes' relied on is

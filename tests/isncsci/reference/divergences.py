@@ -27,8 +27,87 @@ class Divergence:
     applies: Callable[[Exam, str, str, str], bool]
 
 
-DIVERGENCES: tuple[Divergence, ...] = ()
-"""Every adjudicated class; empty until a class is adjudicated."""
+_KEY_MUSCLES = ("C5", "C6", "C7", "C8", "T1", "L2", "L3", "L4", "L5", "S1")
+_SEGMENTS = (
+    *(f"C{i}" for i in range(1, 9)),
+    *(f"T{i}" for i in range(1, 13)),
+    *(f"L{i}" for i in range(1, 6)),
+    *("S1", "S2", "S3", "S4_5"),
+)
+_ORDER = {name: i for i, name in enumerate(_SEGMENTS)}
+
+
+def _tokens(value: str) -> dict[str, str]:
+    """``"NA,T5*"`` → ``{"NA": "", "T5": "*"}`` (value → its tag)."""
+    out: dict[str, str] = {}
+    for token in value.split(","):
+        token = token.strip()
+        if token:
+            base = token.rstrip("*")
+            out[base] = token[len(base) :]
+    return out
+
+
+def _side(field: str) -> str | None:
+    if field.endswith("Right"):
+        return "right"
+    if field.endswith("Left"):
+        return "left"
+    return None
+
+
+def _sensory_zpp_at_zero_consider_normal(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T8: the same sensory ZPP values; ours tag only values whose dermatome on that side is
+    recorded ``0**`` (sensation present only through the tag), the reference does not."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.sensory"):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    grids = (exam[side].get("lightTouch", {}), exam[side].get("pinPrick", {}))
+    return bool(differing) and all(
+        mine[v] == "*" and theirs[v] == "" and any(str(g.get(v)) == "0**" for g in grids)
+        for v in differing
+    )
+
+
+def _motor_zpp_non_key_muscle_below_key_muscle(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """A15: where a counted lowest non-key muscle N lies below a key muscle with function
+    (both below the motor level), ours give N (the most caudal motor function), the
+    reference the key muscle; every other value is the same."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.motor"):
+        return False
+    nkm = str(exam[side].get("lowestNonKeyMuscleWithMotorFunction") or "")
+    if nkm not in _KEY_MUSCLES:  # T2-L1 is not used (A5)
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    only_ours = mine.keys() - theirs.keys()
+    only_theirs = theirs.keys() - mine.keys()
+    shared_same = all(mine[v] == theirs[v] for v in mine.keys() & theirs.keys())
+    return (
+        only_ours == {nkm}
+        and bool(only_theirs)
+        and all(v in _KEY_MUSCLES and _ORDER[v] < _ORDER[nkm] for v in only_theirs)
+        and shared_same
+    )
+
+
+DIVERGENCES: tuple[Divergence, ...] = (
+    Divergence(
+        "sensory ZPP at a 0** dermatome is tagged",
+        "T8",
+        _sensory_zpp_at_zero_consider_normal,
+    ),
+    Divergence(
+        "motor ZPP: a counted non-key muscle below a key muscle with function",
+        "A15",
+        _motor_zpp_non_key_muscle_below_key_muscle,
+    ),
+)
+"""Every adjudicated class."""
 
 
 def explained_by(exam: Exam, field: str, ours: str, reference: str) -> Divergence | None:

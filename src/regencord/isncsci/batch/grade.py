@@ -22,8 +22,10 @@ from regencord.isncsci.batch.codes import (
     SENSORY_PRESENT,
     YES,
     YES_T,
+    judgements_of,
 )
 from regencord.isncsci.batch.walks import INT_BIT, LevelMasks
+from regencord.isncsci.judgements import untagged_readings
 from regencord.isncsci.levels import MYOTOMES, Level
 from regencord.isncsci.rules import at_least_half, first_key_muscle_below, more_than_three_below
 
@@ -116,27 +118,29 @@ _GROUP = np.array(
 """``_GROUP[k]``: the NLI bits whose key muscles below start at ``MYOTOMES[k]``."""
 
 
-def _packed_table(fn: Callable[[int], tuple[int, int, int, int, int]]) -> npt.NDArray[np.int32]:
+def _packed_table(fn: Callable[[int], tuple[int, int, int, int]]) -> npt.NDArray[np.int32]:
     return np.array([sum(x << (5 * i) for i, x in enumerate(fn(a))) for a in range(16)], np.int32)
 
 
-_COUNT_PARTS = _packed_table(
-    lambda a: (
-        int(not a & NO),  # least count without tags
-        int(bool(a & YES)),  # most count without tags
-        int(not a & (YES | NO)),  # muscles with no untagged answer
+def _count_parts(a: int) -> tuple[int, int, int, int]:
+    untagged = untagged_readings(judgements_of(a)) if a else frozenset({False})
+    return (
+        int(False not in untagged),  # least count on the untagged readings
+        int(True in untagged),  # most count on the untagged readings
         int(not a & (NO | NO_T)),  # least count
         int(bool(a & (YES | YES_T))),  # most count
     )
-)
+
+
+_COUNT_PARTS = _packed_table(_count_parts)
 
 
 def _count_ranges(motor: U8) -> npt.NDArray[np.int32]:
     """(N, 11) packed count ranges of key muscles at grade 3 or more among those from
-    ``MYOTOMES[k]`` down (both sides): five 5-bit fields, the least and most count using
-    untagged answers only, how many muscles have no untagged answer, and the least and
-    most count using any answers. Each count set is a whole range, since every muscle
-    adds 0 or 1 independently."""
+    ``MYOTOMES[k]`` down (both sides): four 5-bit fields, the least and most count on
+    the answers that hold whatever the tagged cells are (``untagged_readings``), and the
+    least and most count using any answers. Each count set is a whole range, since every
+    muscle adds 0 or 1 independently."""
     parts = _COUNT_PARTS[ANTIGRAVITY_FOR_GRADE[motor]].sum(axis=1)  # (N, 10)
     ranges = np.zeros((motor.shape[0], len(MYOTOMES) + 1), np.int32)
     ranges[:, :-1] = np.cumsum(parts[:, ::-1], axis=1)[:, ::-1]
@@ -170,13 +174,12 @@ def _grades_at(
     ranges: npt.NDArray[np.int32], k: npt.NDArray[np.intp] | int
 ) -> dict[int, tuple[Bools, Bools]]:
     """C and D reachability for the key muscles from ``MYOTOMES[k]`` down."""
-    least_u, most_u, lacking = ranges & 31, (ranges >> 5) & 31, (ranges >> 10) & 31
-    least, most = (ranges >> 15) & 31, (ranges >> 20) & 31
+    least_u, most_u = ranges & 31, (ranges >> 5) & 31
+    least, most = (ranges >> 10) & 31, (ranges >> 15) & 31
     total = 2 * (len(MYOTOMES) - np.asarray(k))  # key muscles below, both sides
-    untagged_ok = lacking == 0
     return {
-        D: (untagged_ok & at_least_half(most_u, total), at_least_half(most, total)),
-        C: (untagged_ok & ~at_least_half(least_u, total), ~at_least_half(least, total)),
+        D: (at_least_half(most_u, total), at_least_half(most, total)),
+        C: (~at_least_half(least_u, total), ~at_least_half(least, total)),
     }
 
 

@@ -43,7 +43,7 @@ def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
     ]
     sacral = ANY_OF[dap_yes[:, None], sacral_present]
     na = ((sacral & (YES | YES_T)) != 0).astype(np.uint32) << np.uint32(NA_BIT)
-    live = _live_of(sacral)
+    live = ((sacral & (NO | NO_T)) != 0).astype(np.uint8)  # applicability is untagged (A7)
     exams = np.flatnonzero((live != 0).any(axis=1))
     if exams.size == live.shape[0]:
         found_u, found_t = _search_up(light_touch, pin_prick, live)

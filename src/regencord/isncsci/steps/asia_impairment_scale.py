@@ -15,6 +15,7 @@ International Standards (2019), step 5:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from regencord.isncsci.exam import SIDES, Exam
@@ -24,6 +25,7 @@ from regencord.isncsci.judgements import (
     antigravity_for_grade,
     any_of,
     motor_function_for_grade,
+    untagged_readings,
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
@@ -72,18 +74,32 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
     return set(any_of(tuple(right), tuple(left)))
 
 
-def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, bool]]]:
-    """Number of key muscles below the NLI, and every (count at grade >= 3, tagged) pair
-    the NT cells allow."""
-    cells = [
-        antigravity_for_grade(exam.side(side).motor[m])
-        for side in SIDES
-        for m in key_muscles_below(nli)
-    ]
-    states: set[tuple[int, bool]] = {(0, False)}
-    for judgements in cells:
-        states = {(n + j.answer, t or j.tagged) for n, t in states for j in judgements}
-    return len(cells), states
+@dataclass(frozen=True)
+class _Counts:
+    """Key muscles below one NLI at grade 3 or more."""
+
+    total: int
+    possible: frozenset[int]
+    """Every count the NT cells allow."""
+    untagged: frozenset[int]
+    """Every count on the answers that hold whatever the tagged cells really are."""
+    tagged_cells: tuple[str, ...]
+    """The counted cells whose tag a count may rest on, worded for explanations."""
+
+
+def _antigravity_counts(exam: Exam, nli: Level) -> _Counts:
+    """The key muscles below the NLI and the counts at grade >= 3 the NT cells and tags
+    allow (adjudications T1, T7)."""
+    cells = [(side, m, exam.side(side).motor[m]) for side in SIDES for m in key_muscles_below(nli)]
+    possible, untagged = {0}, {0}
+    tagged_cells: list[str] = []
+    for side, m, cell in cells:
+        judgements = antigravity_for_grade(cell)
+        possible = {n + j.answer for n in possible for j in judgements}
+        untagged = {n + a for n in untagged for a in untagged_readings(judgements)}
+        if any(j.tagged for j in judgements):
+            tagged_cells.append(f"{side.value} {m.name} {cell}")
+    return _Counts(len(cells), frozenset(possible), frozenset(untagged), tuple(tagged_cells))
 
 
 def asia_impairment_scale(
@@ -137,19 +153,33 @@ def _motor_incomplete_grades(
     for level in nli:
         if not isinstance(level, Level):
             continue
-        total, states = _antigravity_counts(exam, level)
+        counts = _antigravity_counts(exam, level)
+        total = counts.total
         level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
+        untagged = {_grade(n, total) for n in counts.untagged}
         local: OutcomeBuilder[AIS] = OutcomeBuilder()
-        for count, count_tag in states:
-            grade = AIS.D if at_least_half(count, total) else AIS.C
+        for count in sorted(counts.possible):
+            grade = _grade(count, total)
             half = "at least half" if grade is AIS.D else "less than half"
             why = (
                 f"motor incomplete; {count} of {total} key muscles below NLI {level.name} "
                 f"at grade 3 or more ({half})"
             )
-            local.add(grade, level_tag or count_tag, why)
+            if counts.tagged_cells:
+                cells = ", ".join(counts.tagged_cells)
+                why += (
+                    f"; holds whether or not the non-SCI tag of {cells} is accepted"
+                    if grade in untagged
+                    else f"; rests on the non-SCI tag of {cells}"
+                )
+            local.add(grade, level_tag or grade not in untagged, why)
         grades = local.build()
         for grade in grades:
             merged[grade] = merged.get(grade, False) or grades.is_tagged(grade)
             reasons.setdefault(grade, local.reasons[grade])
     return [(grade, tagged, reasons[grade]) for grade, tagged in merged.items()]
+
+
+def _grade(count: int, total: int) -> AIS:
+    """D when half or more of the key muscles below the NLI are at grade 3 or more."""
+    return AIS.D if at_least_half(count, total) else AIS.C

@@ -32,7 +32,8 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
         if j.answer:
             builder.add(Marker.NA, why="sacral sensation (DAP or S4-5) is present")
         else:
-            live.add(j.tagged)
+            # Whether the ZPP applies is never tagged, nor is the search it opens (A7).
+            live.add(False)
     for level in reversed(list(Level)[1 : Level.S3 + 1]):
         if not live:
             break

@@ -1,0 +1,63 @@
+"""Non-SCI tags on results (docs/adjudications.md T1-T7, A7, A11): a value reached both with
+and without a tagged cell is untagged; a value that needs the tag is tagged. Each example is
+checked on the scalar engine and, for parity, on the batch engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.isncsci.batch.test_parity import check_batch
+from tests.isncsci.builders import make_exam, names, run, tagged_names
+
+
+def _both_engines(exam: dict[str, Any]) -> Any:
+    check_batch([exam])
+    return run(exam)
+
+
+def test_grade_that_holds_whether_or_not_a_tagged_muscle_counts_is_untagged() -> None:
+    # Issue 9: NLI L1, DAP Yes, VAC No; key muscles below L1 at grade >= 3: right L4, left
+    # L4, and left S1 1** (counts only if the tag is accepted). 2 or 3 of 10: C either way.
+    exam = make_exam(
+        level_right="L1",
+        level_left="L1",
+        dap="Yes",
+        cells={"right.motor.L4": "3", "left.motor.L4": "3", "left.motor.S1": "1**"},
+    )
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"L1"}
+    assert names(result.ais) == {"C"}
+    assert tagged_names(result.ais) == set()
+    why = [line for line in result.explain() if line.startswith("AIS = C")]
+    assert why and "whether or not the non-SCI tag of left S1 1** is accepted" in why[0]
+
+
+def test_grade_that_needs_a_tagged_muscle_is_tagged() -> None:
+    # Four at grade >= 3 plus left S1 1**: 5 of 10 (D) only if the tag is accepted.
+    cells = {f"right.motor.{m}": "3" for m in ("L2", "L3", "L4", "L5")}
+    exam = make_exam(
+        level_right="L1", level_left="L1", dap="Yes", cells={**cells, "left.motor.S1": "1**"}
+    )
+    result = _both_engines(exam)
+    assert names(result.ais) == {"D"}
+    assert tagged_names(result.ais) == {"D"}
+    assert any("rests on the non-SCI tag of left S1 1**" in x for x in result.explain())
+
+
+def test_sacral_0_star_does_not_tag_the_sensory_zpp_search() -> None:
+    # Whether the sensory ZPP applies is never tagged (A7): S4-5 0* gives NA or the search's
+    # own result, C5 untagged (before: C5*). The completeness keeps the tags (T4).
+    exam = make_exam(level_right="C5", level_left="C5", cells={"left.lightTouch.S4_5": "0*"})
+    result = _both_engines(exam)
+    assert names(result.left.sensory_zpp) == {"NA", "C5"}
+    assert tagged_names(result.left.sensory_zpp) == set()
+    assert tagged_names(result.completeness) == {"C", "I"}
+
+
+def test_sensory_zpp_at_a_0_double_star_dermatome_is_tagged() -> None:
+    # A 0** counts as sensation present only through its tag (T4; case 100: I*), so a ZPP
+    # found there rests on it (adjudication T8: the reference leaves it untagged).
+    exam = make_exam(level_right="C5", level_left="C5", cells={"left.lightTouch.T8": "0**"})
+    result = _both_engines(exam)
+    assert names(result.left.sensory_zpp) == {"T8"}
+    assert tagged_names(result.left.sensory_zpp) == {"T8"}
