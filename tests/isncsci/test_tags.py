@@ -61,3 +61,37 @@ def test_sensory_zpp_at_a_0_double_star_dermatome_is_tagged() -> None:
     result = _both_engines(exam)
     assert names(result.left.sensory_zpp) == {"T8"}
     assert tagged_names(result.left.sensory_zpp) == {"T8"}
+
+
+def _issue_example_2(vac: str) -> dict[str, Any]:
+    # Right sensory levels T4/T12/S2/INT (plain NT at T5, L1, S3); left T2 (NT at T3) or
+    # S2*, past T9 only through light touch NT** there; every key muscle 5, DAP Yes.
+    exam = make_exam(vac=vac, dap="Yes")
+    cells = {
+        "right.lightTouch.T5": "NT",
+        "right.lightTouch.L1": "NT",
+        "right.lightTouch.S3": "NT",
+        "left.lightTouch.T3": "NT",
+        "left.lightTouch.T9": "NT**",
+        "left.lightTouch.S3": "0",
+    }
+    for path, value in cells.items():
+        side, grid, level = path.split(".")
+        exam[side][grid][level] = value
+    return exam
+
+
+def test_nli_that_needs_the_other_side_past_a_tag_is_tagged() -> None:
+    # NLI T12 needs the left side past T9 (NT**); T4 does not (A4).
+    result = _both_engines(_issue_example_2("No"))
+    assert names(result.left.sensory) == {"T2", "S2"}
+    assert names(result.neurological_level) == {"T2", "T4", "T12", "S2"}
+    assert tagged_names(result.neurological_level) == {"T12", "S2"}
+
+
+def test_grade_that_holds_at_an_untagged_nli_is_untagged() -> None:
+    # VAC Yes: D at every NLI, among them untagged ones, so D holds whether or not the
+    # tagged NLIs' tags are accepted (A11, T1).
+    result = _both_engines(_issue_example_2("Yes"))
+    assert names(result.ais) == {"D"}
+    assert tagged_names(result.ais) == set()

@@ -155,19 +155,31 @@ class _Option:
         n = where.shape[0]
         self.reach = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
         self.tagged = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI reaches the grade only through a tagged count or incompleteness."""
+        self.nli_tagged = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI whose own tag counts (VAC) reaches the grade."""
+        self.untagged_nli = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI reaches the grade with no tag at all."""
 
     def visit(
         self, has: Bools, nli_u: Bools, nli_t: Bools, grades: dict[int, tuple[Bools, Bools]]
     ) -> None:
         """Grades at NLIs whose muscles below start at one key muscle: ``grades`` holds for
-        C and D (reachable with untagged answers only, reachable at all); ``nli_u`` /
+        C and D (reachable on the untagged readings, reachable at all); ``nli_u`` /
         ``nli_t``: some such NLI is untagged / tagged."""
         for grade, (untagged, reachable) in grades.items():
-            self.reach[grade] |= self.where & has & reachable
-            tagged_at = (nli_u & ~(untagged & ~self.tag)) | (
-                nli_t & ~(untagged & ~(self.tag | self.by_vac))
-            )
-            self.tagged[grade] |= self.where & reachable & tagged_at
+            here = self.where & reachable
+            self.reach[grade] |= here & has
+            count_tag = ~untagged | self.tag
+            self.tagged[grade] |= here & (nli_u | nli_t) & count_tag
+            self.nli_tagged[grade] |= here & nli_t & self.by_vac
+            self.untagged_nli[grade] |= here & nli_u & ~count_tag
+
+    def grade_tagged(self, grade: int) -> Bools:
+        """Scalar ``_motor_incomplete_grades``: the NLI's own tag counts unless the grade
+        also holds at an untagged NLI (T1)."""
+        tagged: Bools = self.tagged[grade] | (self.nli_tagged[grade] & ~self.untagged_nli[grade])
+        return tagged
 
 
 def _grades_at(
@@ -296,5 +308,5 @@ def _incomplete_grades(
         _motor_incomplete_grades(options, nli, motor)
     for grade in (C, D):
         for option in options:
-            add(grade, option.reach[grade], option.tagged[grade])
+            add(grade, option.reach[grade], option.grade_tagged(grade))
     return grade_u, grade_t

@@ -145,39 +145,48 @@ def _motor_incomplete_grades(
     exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
 ) -> list[tuple[AIS, bool, str]]:
     """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
-    reachable without a tagged value is untagged; across NLIs a grade is tagged when any
-    NLI reaches it only through a tagged value. The NLI's own tag counts when motor
-    incompleteness rests on VAC."""
-    merged: dict[AIS, bool] = {}
+    that holds whether or not the counted tagged muscles count is untagged (T1); across
+    NLIs a grade is tagged when any NLI reaches it only through a tagged count (case 130).
+    The NLI's own tag counts when motor incompleteness rests on VAC, unless the grade
+    also holds at an untagged NLI (T1: it holds whether or not the NLI's tag is accepted)."""
+    count_tagged: dict[AIS, bool] = {}
+    nli_tagged: dict[AIS, bool] = {}
+    at_untagged_nli: set[AIS] = set()
     reasons: dict[AIS, str] = {}
     for level in nli:
         if not isinstance(level, Level):
             continue
         counts = _antigravity_counts(exam, level)
         total = counts.total
-        level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
+        level_tagged = nli_tags_count and nli.is_tagged(level)
         untagged = {_grade(n, total) for n in counts.untagged}
-        local: OutcomeBuilder[AIS] = OutcomeBuilder()
         for count in sorted(counts.possible):
             grade = _grade(count, total)
-            half = "at least half" if grade is AIS.D else "less than half"
-            why = (
-                f"motor incomplete; {count} of {total} key muscles below NLI {level.name} "
-                f"at grade 3 or more ({half})"
-            )
-            if counts.tagged_cells:
-                cells = ", ".join(counts.tagged_cells)
-                why += (
-                    f"; holds whether or not the non-SCI tag of {cells} is accepted"
-                    if grade in untagged
-                    else f"; rests on the non-SCI tag of {cells}"
+            grade_tag = tagged or grade not in untagged
+            count_tagged[grade] = count_tagged.get(grade, False) or grade_tag
+            nli_tagged[grade] = nli_tagged.get(grade, False) or level_tagged
+            if not level_tagged and not grade_tag:
+                at_untagged_nli.add(grade)
+            if grade not in reasons:
+                half = "at least half" if grade is AIS.D else "less than half"
+                reasons[grade] = (
+                    f"motor incomplete; {count} of {total} key muscles below NLI "
+                    f"{level.name} at grade 3 or more ({half})"
                 )
-            local.add(grade, level_tag or grade not in untagged, why)
-        grades = local.build()
-        for grade in grades:
-            merged[grade] = merged.get(grade, False) or grades.is_tagged(grade)
-            reasons.setdefault(grade, local.reasons[grade])
-    return [(grade, tagged, reasons[grade]) for grade, tagged in merged.items()]
+                if counts.tagged_cells:
+                    cells = ", ".join(counts.tagged_cells)
+                    reasons[grade] += (
+                        f"; holds whether or not the non-SCI tag of {cells} is accepted"
+                        if grade in untagged
+                        else f"; rests on the non-SCI tag of {cells}"
+                    )
+    out = []
+    for grade, tag in count_tagged.items():
+        tag = tag or (nli_tagged[grade] and grade not in at_untagged_nli)
+        if nli_tagged[grade] and not tag:
+            reasons[grade] += "; holds at an NLI that rests on no non-SCI tag"
+        out.append((grade, tag, reasons[grade]))
+    return out
 
 
 def _grade(count: int, total: int) -> AIS:
