@@ -76,7 +76,9 @@ def _sensory_zpp_at_zero_consider_normal(exam: Exam, field: str, ours: str, ref:
 def _motor_zpp_non_key_muscle_below_key_muscle(exam: Exam, field: str, ours: str, ref: str) -> bool:
     """A15: where a counted lowest non-key muscle N lies below a key muscle with function
     (both below the motor level), ours give N (the most caudal motor function), the
-    reference the key muscle; every other value is the same."""
+    reference the key muscle; with NT cells, ours may hold N where the reference holds
+    only the key muscle, or the reference a key muscle rostral to N besides N. Every other
+    value is the same."""
     side = _side(field)
     if side is None or not field.startswith("zoneOfPartialPreservations.motor"):
         return False
@@ -88,14 +90,76 @@ def _motor_zpp_non_key_muscle_below_key_muscle(exam: Exam, field: str, ours: str
     only_theirs = theirs.keys() - mine.keys()
     shared_same = all(mine[v] == theirs[v] for v in mine.keys() & theirs.keys())
     return (
-        only_ours == {nkm}
-        and bool(only_theirs)
+        only_ours <= {nkm}
+        and bool(only_ours or only_theirs)
         and all(v in _KEY_MUSCLES and _ORDER[v] < _ORDER[nkm] for v in only_theirs)
         and shared_same
     )
 
 
+def _sacral(exam: Exam) -> list[str]:
+    return [
+        str(exam[side].get(grid, {}).get("S4_5", ""))
+        for side in ("right", "left")
+        for grid in ("lightTouch", "pinPrick")
+    ]
+
+
+def _sensory_sparing_rests_on_tag(exam: Exam) -> bool:
+    """No VAC, no DAP, and S4-5 sensation present only through a tagged 0 (``0*``/``0**``)."""
+    if str(exam["voluntaryAnalContraction"]).upper() == "YES":
+        return False
+    if str(exam["deepAnalPressure"]).upper() != "NO":
+        return False
+    cells = _sacral(exam)
+    plain_present = any(c.rstrip("*") not in ("0", "NT") or c == "NT**" for c in cells)
+    return not plain_present and any(c in ("0*", "0**") for c in cells)
+
+
+def _grade_carries_sacral_tag(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T9: the same grades; ours tag C or D where sensory incompleteness (needed for them
+    without VAC) rests on a tagged S4-5 value, the reference does not."""
+    if field != "ASIAImpairmentScale" or not _sensory_sparing_rests_on_tag(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return bool(differing) and all(
+        v in ("C", "D") and mine[v] == "*" and theirs[v] == "" for v in differing
+    )
+
+
+def _grade_untagged_beside_zero_consider_normal(
+    exam: Exam, field: str, ours: str, ref: str
+) -> bool:
+    """T10: the same grades; the reference tags C or D where a key muscle is recorded
+    ``0**`` (function present, or grade 3, only through the tag), ours do not because the
+    grade holds whether or not that tag is accepted (T1)."""
+    if field != "ASIAImpairmentScale":
+        return False
+    if not any(str(v) == "0**" for side in ("right", "left") for v in exam[side]["motor"].values()):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return bool(differing) and all(
+        v in ("C", "D") and mine[v] == "" and theirs[v] == "*" for v in differing
+    )
+
+
 DIVERGENCES: tuple[Divergence, ...] = (
+    Divergence(
+        "C/D untagged where they hold whether or not a 0** muscle counts",
+        "T10",
+        _grade_untagged_beside_zero_consider_normal,
+    ),
+    Divergence(
+        "C/D carry the tag of a sensory incompleteness resting on a tag",
+        "T9",
+        _grade_carries_sacral_tag,
+    ),
     Divergence(
         "sensory ZPP at a 0** dermatome is tagged",
         "T8",
