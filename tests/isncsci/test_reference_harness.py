@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from regencord.isncsci.synthetic import generate_exam
+from tests.isncsci.reference.compare import REFERENCE_MISSES, _verdict
 from tests.isncsci.reference.completions import (
     completion_choices,
     completion_count,
@@ -178,3 +179,20 @@ def test_sampled_witnesses_are_reachable_values() -> None:
     assert witnessed == reference_witnesses([exam], sample=10, seed=3)[0]
     for field in CLASSIFICATION_FIELDS:
         assert witnessed[field] <= union[field]
+
+
+def test_a_difference_is_the_references_miss_only_when_completions_prove_it() -> None:
+    field = "zoneOfPartialPreservations.motorRight"
+    exam = _exam_with({("right", "motor", "L4"): "NT"})
+    union: dict[str, frozenset[str]] = {f: frozenset() for f in CLASSIFICATION_FIELDS} | {
+        field: frozenset({"C5", "NA"})
+    }
+    # every completion classified: ours must equal the union, the reference miss a value
+    assert _verdict(exam, field, "C5,NA", "S1,NA", (union, True)).verdict == REFERENCE_MISSES
+    assert _verdict(exam, field, "C5,C6,NA", "NA", (union, True)).verdict == "unexplained"
+    assert _verdict(exam, field, "NA", "C5,NA", (union, True)).verdict == "unexplained"
+    # sampled completions: ours add only witnessed values to the reference's
+    assert _verdict(exam, field, "C5*,NA", "NA", (union, False)).verdict == REFERENCE_MISSES
+    assert _verdict(exam, field, "C5,NA", "S1,NA", (union, False)).verdict == "unexplained"
+    assert _verdict(exam, field, "C5,NA", "C5,NA", (union, False)).verdict == "unexplained"
+    assert _verdict(exam, field, "T1,NA", "NA", None).verdict == "unexplained"

@@ -12,7 +12,8 @@
 // Unions: `choices` is a list of [path, values] (path: keys into the exam, e.g.
 // ["right", "motor", "C5"]); every combination of values (one per path) is written into the
 // exam and classified; with "sample": k (and "seed"), k combinations drawn at random
-// instead (witnesses: values some completion reaches, not necessarily all of them).
+// instead, extremes favoured (witnesses: values some completion reaches, not necessarily
+// all of them).
 // Writes {"results": [...], "seconds": s}, per exam {"completions": n, "values": {field:
 // [distinct values]}} for the 11 classification fields (named by their path inside
 // `classification`, as in notation.py), or {error}.
@@ -78,8 +79,12 @@ function unions(ISNCSCI, item) {
   let count = 0;
   for (;;) {
     if (random) {
+      // Extremes are favoured (a rare value is often all NT cells at their lowest or
+      // highest): the lowest value with probability 1/3, the highest 1/3, else any.
       for (let i = 0; i < choices.length; i++) {
-        digits[i] = Math.floor(random() * choices[i][1].length);
+        const n = choices[i][1].length;
+        const u = random() * 3;
+        digits[i] = u < 1 ? 0 : u < 2 ? n - 1 : Math.floor((u - 2) * n);
       }
     }
     for (let i = 0; i < choices.length; i++) holders[i][0][holders[i][1]] = choices[i][1][digits[i]];

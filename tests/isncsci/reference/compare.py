@@ -1,11 +1,12 @@
 """Field-by-field comparison of regencord's engines with the reference classifier.
 
 A field difference is *explained* when ``divergences.explained_by`` names an adjudicated
-class; else *reference misses a reachable value* when the exam has NT cells and, tags set
-aside, ours hold every value of the reference's and the values ours add are each reached by
-some completion classified by the reference (all completions when there are at most
-:data:`completions.MAX_COMPLETIONS`, else that many drawn at random); else it is
-*unexplained* (a failure).
+class; else *reference misses a reachable value* when the exam has NT cells, the
+reference's values (tags set aside) miss one that some completion classified by the
+reference reaches, and ours are right: with at most :data:`completions.MAX_COMPLETIONS`
+completions all are classified and ours must equal their union; with more, that many are
+drawn at random (witnesses) and ours must hold the reference's values plus witnessed ones
+only. Otherwise it is *unexplained* (a failure).
 """
 
 from __future__ import annotations
@@ -79,18 +80,28 @@ class Comparison:
 
 
 def _verdict(
-    exam: Mapping[str, Any], fld: str, ours: str, reference: str, reached: Union | None
+    exam: Mapping[str, Any],
+    fld: str,
+    ours: str,
+    reference: str,
+    reached: tuple[Union, bool] | None,
 ) -> FieldDifference:
     divergence = divergences.explained_by(exam, fld, ours, reference)
     if divergence is not None:
         return FieldDifference(fld, ours, reference, "explained", divergence.name)
-    if reached is not None and fld in reached:
-        mine, theirs = untagged(ours), untagged(reference)
+    if reached is None or fld not in reached[0]:
+        return FieldDifference(fld, ours, reference, "unexplained")
+    union, exhaustive = reached[0][fld], reached[1]
+    mine, theirs = untagged(ours), untagged(reference)
+    if exhaustive:
+        # Every completion classified: ours exact, the reference misses a value.
+        proven = mine == union and bool(union - theirs)
+    else:
+        # Sampled completions: ours add to the reference's values only witnessed ones.
         added = mine - theirs
-        if theirs <= mine and added and added <= reached[fld]:
-            return FieldDifference(fld, ours, reference, REFERENCE_MISSES, union=reached[fld])
-        return FieldDifference(fld, ours, reference, "unexplained", union=reached[fld])
-    return FieldDifference(fld, ours, reference, "unexplained")
+        proven = theirs <= mine and bool(added) and added <= union
+    verdict: Verdict = REFERENCE_MISSES if proven else "unexplained"
+    return FieldDifference(fld, ours, reference, verdict, union=union)
 
 
 def compare(
@@ -99,11 +110,12 @@ def compare(
     exams: Sequence[Mapping[str, Any]],
     ours: Sequence[Flat],
     reference: Sequence[Flat],
-    unions: dict[int, Union] | None = None,
+    unions: dict[int, tuple[Union, bool]] | None = None,
 ) -> Comparison:
     """Compare ``ours`` with ``reference`` on ``exams``. The completions' unions of the NT
     exams with a difference no class explains are computed with the reference and kept in
-    ``unions`` (by exam index), so comparing a second engine on the same exams reuses them."""
+    ``unions`` (by exam index, with whether every completion was classified), so comparing a
+    second engine on the same exams reuses them."""
     result = Comparison(category, engine, exams=len(exams))
     differing = [i for i, (o, r) in enumerate(zip(ours, reference, strict=True)) if o != r]
     result.agreeing = len(exams) - len(differing)
@@ -122,9 +134,13 @@ def compare(
     enumerable = [i for i in provable if completion_count(exams[i]) <= MAX_COMPLETIONS]
     sampled = [i for i in provable if completion_count(exams[i]) > MAX_COMPLETIONS]
     if enumerable:
-        known.update(zip(enumerable, reference_unions([exams[i] for i in enumerable]), strict=True))
+        for i, union in zip(
+            enumerable, reference_unions([exams[i] for i in enumerable]), strict=True
+        ):
+            known[i] = (union, True)
     if sampled:
-        known.update(zip(sampled, reference_witnesses([exams[i] for i in sampled]), strict=True))
+        for i, union in zip(sampled, reference_witnesses([exams[i] for i in sampled]), strict=True):
+            known[i] = (union, False)
     for i in differing:
         diffs = tuple(
             _verdict(exams[i], f, ours[i][f], reference[i][f], known.get(i))
@@ -146,7 +162,7 @@ def run(
     each engine, and compare."""
     exams = generate(category, n, seed)
     reference: ReferenceRun = classify_reference(exams)
-    unions: dict[int, Union] = {}
+    unions: dict[int, tuple[Union, bool]] = {}
     return [
         compare(category, engine, exams, classify_ours(engine, exams), reference.flat, unions)
         for engine in engines
