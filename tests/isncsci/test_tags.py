@@ -95,3 +95,14 @@ def test_grade_that_holds_at_an_untagged_nli_is_untagged() -> None:
     result = _both_engines(_issue_example_2("Yes"))
     assert names(result.ais) == {"D"}
     assert tagged_names(result.ais) == set()
+
+
+def test_motor_zpp_at_a_motor_level_reached_through_its_own_tagged_muscle() -> None:
+    # Right C5 2**: motor level C5 only through the tag (C5*), nothing below C5. Without the
+    # tag the motor level is C4 and the ZPP still ends at C5 (grade 2): C5 untagged (A6).
+    exam = make_exam(level_right="C4", level_left="C4", cells={"right.motor.C5": "2**"})
+    result = _both_engines(exam)
+    assert names(result.right.motor) == {"C5"}
+    assert tagged_names(result.right.motor) == {"C5"}
+    assert names(result.right.motor_zpp) == {"C5"}
+    assert tagged_names(result.right.motor_zpp) == set()

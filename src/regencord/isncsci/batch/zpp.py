@@ -171,7 +171,11 @@ def _motor_zpp(
     nkm_u |= np.where(keep_on, found_u & ~caudal, 0).astype(np.uint32)
     nkm_t |= np.where(keep_on, found_t & ~caudal, 0).astype(np.uint32)
 
-    search = _Search(before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged)
+    own = np.zeros(non_key_muscle.shape, np.uint32)  # levels whose key muscle has function
+    for level, k in _MOTOR_MYOTOMES:
+        own |= ((present[..., k] & YES) != 0).astype(np.uint32) << np.uint32(level)
+    level_tagged = passed_tagged & ~own  # A6: the motor level's own function is untagged
+    search = _Search(before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, level_tagged)
     levels = motor_levels.values & _LEVEL_BITS
     single, lowest = single_bit(levels)
     u, t = search.at(lowest)

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import SideExam
-from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
+from regencord.isncsci.judgements import (
+    Judgement,
+    anal_yes,
+    any_of,
+    motor_present,
+    sensory_present,
+)
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, OutcomeBuilder
 from regencord.isncsci.rules import counted_non_key_muscle, more_than_three_below
@@ -111,11 +117,22 @@ def motor_zpp(
                     else:
                         going_on.add(tagged or j.tagged)
             live = going_on
-        level_tag = motor_levels.passed_tag.get(motor_level, False)
+        level_tag = motor_levels.passed_tag.get(motor_level, False) and not _own_function(
+            side, motor_level
+        )
         for tagged in live:
             why = f"no motor function below motor level {motor_level.name}"
             builder.add(motor_level, tagged or level_tag, why)
     return Explained.of(builder)
+
+
+def _own_function(side: SideExam, motor_level: Level) -> bool:
+    """Whether the key muscle at the motor level has motor function without a tag: then
+    the ZPP is that segment whether or not the tags that made it the motor level are
+    accepted (a more rostral motor level's ZPP would end there too; T1, A6)."""
+    return motor_level in _MYOTOME_SET and Judgement(True, False) in motor_present(
+        side.motor[motor_level]
+    )
 
 
 _MOTOR_SEGMENTS = tuple(Level)[Level.C5 : Level.S1 + 1]
