@@ -93,7 +93,8 @@ def _present(cell: Cell, hidden: Judgements) -> Judgements:
 @cache
 def sensory_present(cell: Cell) -> Judgements:
     """Is any sensation present (> 0)? A ``*`` 0 may hide sensation; both answers rest on
-    the tag (adjudication T4)."""
+    the tag (adjudication T4). ``0**`` is present only through its tag, so a sensory ZPP
+    found there is tagged (T8, a divergence from the reference)."""
     return _present(cell, EITHER_TAGGED)
 
 
@@ -162,7 +163,8 @@ def untagged_readings(judgements: Judgements) -> frozenset[bool]:
 @cache
 def any_of(*questions: Judgements) -> frozenset[Judgement]:
     """Answers of 'is any of these present?': yes (tagged only if every 'yes' relied on is
-    tagged), or no (tagged if any 'no' is)."""
+    tagged: an untagged 'yes' elsewhere makes a tagged one irrelevant, T1 and T10), or no
+    (tagged if any 'no' is)."""
     out: set[Judgement] = set()
     for combo in product(*questions):
         present = [j for j in combo if j.answer]

@@ -136,7 +136,8 @@ def _motor_zpp(
 
     One upward search from S1 serves every motor level: a motor level v takes what the
     search found caudal to v, else v itself with the branches still searching at v. The
-    non-key muscle (counted for motor levels more than three above it) is folded in after.
+    non-key muscle (counted for motor levels more than three above it, A5; also below a
+    key muscle with function, A15) is folded in after.
     """
     present = MOTOR_PRESENT[motor]
     vac = np.broadcast_to(vac_yes[:, None], non_key_muscle.shape)

@@ -129,6 +129,7 @@ def asia_impairment_scale(
             # Without VAC the injury is incomplete only through sacral sensory sparing.
             motor_incomplete.update((j, False) for j in _function_below(exam, motor_levels))
     for mi, by_vac in motor_incomplete:
+        # B, C and D all rest on a tagged sensory incompleteness (T9).
         tag = incomplete_tag or mi.tagged
         if mi.answer:
             builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))

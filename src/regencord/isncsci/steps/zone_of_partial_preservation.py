@@ -72,7 +72,8 @@ def motor_zpp(
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
-    level (docs/adjudications.md A5). ``incomplete`` holds whether the injury may be
+    level (docs/adjudications.md A5), also when it lies below a key muscle with function
+    (A15, a divergence from the reference). ``incomplete`` holds whether the injury may be
     incomplete (True) and complete (False) when VAC is absent, i.e. through sacral sensory
     sparing: the motor ZPP only applies when VAC is absent."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
