@@ -149,7 +149,35 @@ def _grade_untagged_beside_zero_consider_normal(
     )
 
 
+def _sensory_nt_not_normal(exam: Exam) -> bool:
+    return any(
+        str(v).upper() == "NT*"
+        for side in ("right", "left")
+        for grid in ("lightTouch", "pinPrick")
+        for v in exam[side][grid].values()
+    )
+
+
+def _level_resting_on_nt_not_normal(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T11: the same NLI or motor level values; ours tag values the reference leaves
+    untagged, in an exam with a sensory ``NT*`` (not normal only through its tag, T2)."""
+    if field != "neurologicalLevelOfInjury" and not field.startswith("neurologicalLevels.motor"):
+        return False
+    if not _sensory_nt_not_normal(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return bool(differing) and all(mine[v] == "*" and theirs[v] == "" for v in differing)
+
+
 DIVERGENCES: tuple[Divergence, ...] = (
+    Divergence(
+        "NLI or motor level resting on a sensory NT* is tagged",
+        "T11",
+        _level_resting_on_nt_not_normal,
+    ),
     Divergence(
         "C/D untagged where they hold whether or not a 0** muscle counts",
         "T10",
