@@ -87,6 +87,15 @@ def test_non_key_muscle_counts_for_b_versus_c(non_key: str, expected: set[str]) 
     assert _ais(exam) == expected
 
 
+@pytest.mark.parametrize("non_key", ["T2", "T6", "L1"])
+def test_non_key_muscle_at_a_segment_without_muscle_functions_is_not_used(non_key: str) -> None:
+    # The worksheet lists no non-key muscle function for T2-L1 (adjudication A5).
+    exam = make_exam(level_right="C5", level_left="C5", dap="Yes", non_key_left=non_key)
+    result = run(exam)
+    assert names(result.ais) == {"B"}
+    assert names(result.left.motor_zpp) == {"C5"}
+
+
 def test_non_key_muscle_does_not_matter_with_a_complete_injury() -> None:
     exam = make_exam(level_right="C5", level_left="C5", non_key_right="L2")
     assert _ais(exam) == {"A"}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from regencord.isncsci.rules import valid_score
+
 
 class Tag(Enum):
     """Non-SCI impairment tag on a cell."""
@@ -75,9 +77,7 @@ def _parse_text(text: str, kind: CellKind) -> Cell | None:
         return None
     score = None if match.group(1) == "NT" else int(match.group(1))
     tag = {"": Tag.NONE, "*": Tag.NOT_NORMAL, "**": Tag.NORMAL}[match.group(2)]
-    if score is not None and score > kind.normal:
-        return None
-    if score == kind.normal and tag is not Tag.NONE:
+    if not valid_score(score, tag is not Tag.NONE, kind.normal):
         return None
     return Cell(score, tag)
 

@@ -93,7 +93,8 @@ def _present(cell: Cell, hidden: Judgements) -> Judgements:
 @cache
 def sensory_present(cell: Cell) -> Judgements:
     """Is any sensation present (> 0)? A ``*`` 0 may hide sensation; both answers rest on
-    the tag (adjudication T4)."""
+    the tag (adjudication T4). ``0**`` is present only through its tag, so a sensory ZPP
+    found there is tagged (T8, a divergence from the reference)."""
     return _present(cell, EITHER_TAGGED)
 
 
@@ -150,10 +151,20 @@ def antigravity_for_grade(cell: Cell) -> Judgements:
     return motor_antigravity(cell)
 
 
+def untagged_readings(judgements: Judgements) -> frozenset[bool]:
+    """The answers a cell gives whatever its tagged value really is (adjudication T1): its
+    untagged answers, or, when every answer rests on the tag, the answers the tag overrides
+    (``1**`` at grade >= 3: the recorded 1, i.e. no). A result that holds on these answers
+    holds whether or not the tag is accepted, so it is not tagged."""
+    plain = frozenset(j.answer for j in judgements if not j.tagged)
+    return plain or frozenset(not j.answer for j in judgements)
+
+
 @cache
 def any_of(*questions: Judgements) -> frozenset[Judgement]:
     """Answers of 'is any of these present?': yes (tagged only if every 'yes' relied on is
-    tagged), or no (tagged if any 'no' is)."""
+    tagged: an untagged 'yes' elsewhere makes a tagged one irrelevant, T1 and T10), or no
+    (tagged if any 'no' is)."""
     out: set[Judgement] = set()
     for combo in product(*questions):
         present = [j for j in combo if j.answer]

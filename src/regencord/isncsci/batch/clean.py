@@ -13,10 +13,22 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from regencord.isncsci.batch.codes import counted_non_key_muscles
 from regencord.isncsci.batch.exam_batch import ExamBatch
-from regencord.isncsci.batch.grade import COMPLETE, INCOMPLETE, A, B, C, D, E, SmallMasks
+from regencord.isncsci.batch.grade import (
+    COMPLETE,
+    FIRST_BELOW,
+    INCOMPLETE,
+    A,
+    B,
+    C,
+    D,
+    E,
+    SmallMasks,
+)
 from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, STEPS, LevelMasks
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level, is_myotome
+from regencord.isncsci.rules import at_least_half, more_than_three_below
 
 U8 = npt.NDArray[np.uint8]
 I16 = npt.NDArray[np.int16]
@@ -25,10 +37,6 @@ Bools = npt.NDArray[np.bool_]
 _MYOTOME_LEVELS = np.array([int(m) for m in MYOTOMES], np.int16)
 _SENSORY_STEPS = np.array([lv for lv in range(STEPS) if not is_myotome(Level(lv + 1))])
 """Steps whose segment below has no key muscle: the motor level follows sensation there."""
-_FIRST_MYOTOME_BELOW = np.array(
-    [sum(1 for m in MYOTOMES if int(m) <= v) for v in range(INT_BIT + 4)], np.int16
-)
-"""Index in MYOTOMES of the first key muscle caudal to segment v (v up to INT + 3)."""
 
 
 def is_clean(batch: ExamBatch) -> Bools:
@@ -88,19 +96,21 @@ def classify_clean(batch: ExamBatch) -> dict[str, object]:
         _MYOTOME_LEVELS[len(MYOTOMES) - 1 - np.argmax(motor_present[..., ::-1], axis=-1)],
         -1,
     ).astype(np.int16)
-    nkm = batch.non_key_muscle.astype(np.int16)
-    function_below = ((lowest_function > motor + 3) | (nkm > motor + 3)) & (motor != INT_BIT)
+    nkm = counted_non_key_muscles(batch.non_key_muscle).astype(np.int16)
+    function_below = (
+        more_than_three_below(lowest_function, motor) | more_than_three_below(nkm, motor)
+    ) & (motor != INT_BIT)
 
     antigravity = (batch.motor >= 3).sum(axis=1)  # (N, 10) both sides
     below_counts = np.zeros((len(batch), len(MYOTOMES) + 1), np.int16)
     below_counts[:, :-1] = np.cumsum(antigravity[:, ::-1], axis=1)[:, ::-1]
-    first_below = _FIRST_MYOTOME_BELOW[np.minimum(nli, INT_BIT)]
+    first_below = FIRST_BELOW[np.minimum(nli, INT_BIT)]
     count = np.take_along_axis(below_counts, first_below[:, None].astype(np.intp), axis=1)[:, 0]
     total = 2 * (len(MYOTOMES) - first_below)
     motor_incomplete = vac | (sensory_sparing & function_below.any(axis=1))
     all_intact = (sensory == INT_BIT).all(axis=1) & (motor == INT_BIT).all(axis=1)
     grade = np.select(
-        [all_intact, ~incomplete, ~motor_incomplete, 2 * count >= total],
+        [all_intact, ~incomplete, ~motor_incomplete, at_least_half(count, total)],
         [E, A, B, D],
         C,
     ).astype(np.uint8)
@@ -111,7 +121,7 @@ def classify_clean(batch: ExamBatch) -> dict[str, object]:
     szpp = np.where(dap[:, None] | sacral, NA_BIT, szpp).astype(np.int16)
 
     function_caudal = np.where(lowest_function > motor, lowest_function, -1)
-    nkm_counts = (nkm > motor + 3) & sensory_sparing[:, None]
+    nkm_counts = more_than_three_below(nkm, motor) & sensory_sparing[:, None]
     mzpp = np.maximum(function_caudal, np.where(nkm_counts, nkm, -1))
     mzpp = np.where(mzpp < 0, motor, mzpp)
     mzpp = np.where(vac[:, None] | (motor == INT_BIT), NA_BIT, mzpp).astype(np.int16)

@@ -29,6 +29,7 @@ from regencord.isncsci.judgements import (
     motor_present,
     sensory_present,
 )
+from regencord.isncsci.rules import non_key_muscle_counts, valid_score
 
 NT_VALUE = 6
 CODES = 24
@@ -75,11 +76,10 @@ def _valid_codes(normal: int) -> list[int]:
     out = []
     for code in range(CODES):
         value, tag = code % 8, code // 8
-        if value == 7 or tag > 2 or (value != NT_VALUE and value > normal):
+        if value == 7 or tag > 2:
             continue
-        if value == normal and tag:
-            continue
-        out.append(code)
+        if valid_score(None if value == NT_VALUE else value, tag > 0, normal):
+            out.append(code)
     return out
 
 
@@ -128,3 +128,14 @@ ANY_OF = np.array(
     np.uint8,
 )
 """``ANY_OF[a, b]``: the answers of 'either'."""
+
+
+_NON_KEY_MUSCLE_COUNTS = np.array([non_key_muscle_counts(v) for v in range(32)], np.bool_)
+
+
+def counted_non_key_muscles(levels: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
+    """The lowest non-key muscles the classification uses (-1: none), as
+    :func:`regencord.isncsci.rules.counted_non_key_muscle` for every exam and side."""
+    counts = _NON_KEY_MUSCLE_COUNTS[np.where(levels >= 0, levels, 31)]
+    out: npt.NDArray[np.int8] = np.where(counts, levels, -1).astype(np.int8)
+    return out

@@ -23,6 +23,7 @@ from regencord.isncsci.batch.codes import (
     SENSORY_PRESENT,
     YES,
     YES_T,
+    counted_non_key_muscles,
 )
 from regencord.isncsci.batch.exam_batch import ExamBatch
 from regencord.isncsci.batch.grade import asia_impairment_scale, completeness, sacral_sparing
@@ -104,15 +105,16 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
     motor_walk, motor_without_vac = motor_levels(checks, dermatomes, batch.vac)
     motor = motor_walk.levels
     nli = neurological_levels(dermatomes, checks)
-    nli = LevelMasks(nli.values, nli.values & _nli_tag_bits(sensory, motor_without_vac))
+    nli = LevelMasks(nli.values, nli.values & _nli_tag_bits(sensory, motor_without_vac, nli))
     vac_yes, dap_yes = ANAL_YES[batch.vac], ANAL_YES[batch.dap]
+    non_key_muscle = counted_non_key_muscles(batch.non_key_muscle)
     sparing_without_vac = sacral_sparing(
         np.full_like(vac_yes, 4), dap_yes, batch.light_touch, batch.pin_prick
     )
     complete = completeness(ANY_OF[vac_yes, sparing_without_vac])
     ais = asia_impairment_scale(
         motor=batch.motor,
-        non_key_muscle=batch.non_key_muscle,
+        non_key_muscle=non_key_muscle,
         vac_yes=vac_yes,
         sparing_without_vac=sparing_without_vac,
         complete=complete,
@@ -124,7 +126,7 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
     szpp = sensory_zpp(batch.light_touch, batch.pin_prick, dap_yes)
     mzpp = motor_zpp(
         batch.motor,
-        batch.non_key_muscle,
+        non_key_muscle,
         vac_yes,
         motor,
         motor_walk.passed_tagged,
@@ -142,9 +144,11 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
     }
 
 
-def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
+def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks, walk: LevelMasks) -> U32:
     """Scalar ``neurological_level._tagged`` for every level at once: the tags of the motor
-    levels where a motor level is determined, else of the sensory levels, else motor."""
+    levels where a motor level is determined, else of the sensory levels, else motor; and
+    where the walk reached a level through a tag, every level rostral to all of one level
+    mask's values but tagged ones (A4)."""
     determined = (motor.values & (motor.values - np.uint32(1))) == 0
     motor_def = np.where(determined, motor.values, 0).astype(np.uint32)
     motor_def = motor_def[:, 0] | motor_def[:, 1]
@@ -153,7 +157,20 @@ def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks) -> U32:
     sens_tag = sensory.tagged[:, 0] | sensory.tagged[:, 1]
     from_sensory = ~motor_def & sens
     tags: U32 = (~from_sensory & motor_tag) | (from_sensory & sens_tag)
+    for masks in (sensory, motor):
+        for side in (0, 1):
+            values, tagged = masks.values[:, side], masks.tagged[:, side]
+            # Levels rostral to every untagged value and to some value: caudal only by a tag.
+            only_tagged_below = (_smear(values) >> np.uint32(1)) & ~_smear(values & ~tagged)
+            tags |= only_tagged_below & ~values & walk.tagged
     return tags
+
+
+def _smear(x: U32) -> U32:
+    """Every bit at or below each mask's highest bit."""
+    for shift in (1, 2, 4, 8, 16):
+        x = x | (x >> np.uint32(shift))
+    return x
 
 
 def _sum(codes: npt.NDArray[np.uint8], clean: bool) -> npt.NDArray[np.int16]:

@@ -22,9 +22,12 @@ from regencord.isncsci.batch.codes import (
     SENSORY_PRESENT,
     YES,
     YES_T,
+    judgements_of,
 )
 from regencord.isncsci.batch.walks import INT_BIT, LevelMasks
+from regencord.isncsci.judgements import untagged_readings
 from regencord.isncsci.levels import MYOTOMES, Level
+from regencord.isncsci.rules import at_least_half, first_key_muscle_below, more_than_three_below
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -58,13 +61,18 @@ def completeness(sparing: U8) -> SmallMasks:
     return SmallMasks(values.astype(np.uint8), tagged.astype(np.uint8))
 
 
-def _first_myotome_below(level: int) -> int:
-    """Index in MYOTOMES of the first key muscle caudal to ``level``."""
-    return sum(1 for m in MYOTOMES if int(m) <= level)
-
-
-FIRST_BELOW = np.array([_first_myotome_below(v) for v in range(INT_BIT + 4)], np.intp)
-"""``FIRST_BELOW[v]``: index of the first key muscle caudal to segment v (v up to INT + 3)."""
+_BITS = 33
+"""Tables indexed by a bit index of a 32-bit mask (32: an empty mask's lowest bit)."""
+FIRST_BELOW = np.array([first_key_muscle_below(v) for v in range(_BITS)], np.intp)
+"""``FIRST_BELOW[v]``: index in MYOTOMES of the first key muscle caudal to segment v."""
+FIRST_COUNTED = np.array(
+    [
+        next((k for k, m in enumerate(MYOTOMES) if more_than_three_below(m, v)), len(MYOTOMES))
+        for v in range(_BITS)
+    ],
+    np.intp,
+)
+"""``FIRST_COUNTED[v]``: index of the first key muscle more than three levels below v."""
 _SEGMENTS = int(Level.S3) + 1
 
 
@@ -85,8 +93,8 @@ def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> 
         suffix[..., k] = ANY_OF[suffix[..., k + 1], function[..., k]]
     values = motor_levels.values
     single, level = single_bit(values)
-    below = np.take_along_axis(suffix, FIRST_BELOW[level + 3][..., None], axis=-1)[..., 0]
-    nkm = np.where(non_key_muscle > level + 3, YES, NO).astype(np.uint8)
+    below = np.take_along_axis(suffix, FIRST_COUNTED[level][..., None], axis=-1)[..., 0]
+    nkm = np.where(more_than_three_below(non_key_muscle, level), YES, NO).astype(np.uint8)
     answers = np.where(level == INT_BIT, NO, ANY_OF[below, nkm]).astype(np.uint8)
     multi = ~single
     if multi.any():
@@ -97,8 +105,9 @@ def _function_below(motor: U8, non_key_muscle: I8, motor_levels: LevelMasks) -> 
             has = multi & (((values >> np.uint32(v)) & _ONE) != 0)
             if not has.any():
                 continue
-            below = suffix[..., FIRST_BELOW[v + 3]]
-            nkm = np.where(non_key_muscle > v + 3, YES, NO).astype(np.uint8)
+            below = suffix[..., FIRST_COUNTED[v]]
+            nkm = np.where(more_than_three_below(non_key_muscle, v), YES, NO)
+            nkm = nkm.astype(np.uint8)
             answers |= np.where(has, ANY_OF[below, nkm], 0).astype(np.uint8)
     return ANY_OF[answers[:, 0], answers[:, 1]]
 
@@ -109,27 +118,29 @@ _GROUP = np.array(
 """``_GROUP[k]``: the NLI bits whose key muscles below start at ``MYOTOMES[k]``."""
 
 
-def _packed_table(fn: Callable[[int], tuple[int, int, int, int, int]]) -> npt.NDArray[np.int32]:
+def _packed_table(fn: Callable[[int], tuple[int, int, int, int]]) -> npt.NDArray[np.int32]:
     return np.array([sum(x << (5 * i) for i, x in enumerate(fn(a))) for a in range(16)], np.int32)
 
 
-_COUNT_PARTS = _packed_table(
-    lambda a: (
-        int(not a & NO),  # least count without tags
-        int(bool(a & YES)),  # most count without tags
-        int(not a & (YES | NO)),  # muscles with no untagged answer
+def _count_parts(a: int) -> tuple[int, int, int, int]:
+    untagged = untagged_readings(judgements_of(a)) if a else frozenset({False})
+    return (
+        int(False not in untagged),  # least count on the untagged readings
+        int(True in untagged),  # most count on the untagged readings
         int(not a & (NO | NO_T)),  # least count
         int(bool(a & (YES | YES_T))),  # most count
     )
-)
+
+
+_COUNT_PARTS = _packed_table(_count_parts)
 
 
 def _count_ranges(motor: U8) -> npt.NDArray[np.int32]:
     """(N, 11) packed count ranges of key muscles at grade 3 or more among those from
-    ``MYOTOMES[k]`` down (both sides): five 5-bit fields, the least and most count using
-    untagged answers only, how many muscles have no untagged answer, and the least and
-    most count using any answers. Each count set is a whole range, since every muscle
-    adds 0 or 1 independently."""
+    ``MYOTOMES[k]`` down (both sides): four 5-bit fields, the least and most count on
+    the answers that hold whatever the tagged cells are (``untagged_readings``), and the
+    least and most count using any answers. Each count set is a whole range, since every
+    muscle adds 0 or 1 independently."""
     parts = _COUNT_PARTS[ANTIGRAVITY_FOR_GRADE[motor]].sum(axis=1)  # (N, 10)
     ranges = np.zeros((motor.shape[0], len(MYOTOMES) + 1), np.int32)
     ranges[:, :-1] = np.cumsum(parts[:, ::-1], axis=1)[:, ::-1]
@@ -144,32 +155,43 @@ class _Option:
         n = where.shape[0]
         self.reach = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
         self.tagged = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI reaches the grade only through a tagged count or incompleteness."""
+        self.nli_tagged = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI whose own tag counts (VAC) reaches the grade."""
+        self.untagged_nli = {C: np.zeros(n, np.bool_), D: np.zeros(n, np.bool_)}
+        """Some NLI reaches the grade with no tag at all."""
 
     def visit(
         self, has: Bools, nli_u: Bools, nli_t: Bools, grades: dict[int, tuple[Bools, Bools]]
     ) -> None:
         """Grades at NLIs whose muscles below start at one key muscle: ``grades`` holds for
-        C and D (reachable with untagged answers only, reachable at all); ``nli_u`` /
+        C and D (reachable on the untagged readings, reachable at all); ``nli_u`` /
         ``nli_t``: some such NLI is untagged / tagged."""
         for grade, (untagged, reachable) in grades.items():
-            self.reach[grade] |= self.where & has & reachable
-            tagged_at = (nli_u & ~(untagged & ~self.tag)) | (
-                nli_t & ~(untagged & ~(self.tag | self.by_vac))
-            )
-            self.tagged[grade] |= self.where & reachable & tagged_at
+            here = self.where & reachable
+            self.reach[grade] |= here & has
+            count_tag = ~untagged | self.tag
+            self.tagged[grade] |= here & (nli_u | nli_t) & count_tag
+            self.nli_tagged[grade] |= here & nli_t & self.by_vac
+            self.untagged_nli[grade] |= here & nli_u & ~count_tag
+
+    def grade_tagged(self, grade: int) -> Bools:
+        """Scalar ``_motor_incomplete_grades``: the NLI's own tag counts unless the grade
+        also holds at an untagged NLI (T1)."""
+        tagged: Bools = self.tagged[grade] | (self.nli_tagged[grade] & ~self.untagged_nli[grade])
+        return tagged
 
 
 def _grades_at(
     ranges: npt.NDArray[np.int32], k: npt.NDArray[np.intp] | int
 ) -> dict[int, tuple[Bools, Bools]]:
     """C and D reachability for the key muscles from ``MYOTOMES[k]`` down."""
-    least_u, most_u, lacking = ranges & 31, (ranges >> 5) & 31, (ranges >> 10) & 31
-    least, most = (ranges >> 15) & 31, (ranges >> 20) & 31
-    half = len(MYOTOMES) - np.asarray(k)  # D: at least half of 2 * (10 - k) muscles
-    untagged_ok = lacking == 0
+    least_u, most_u = ranges & 31, (ranges >> 5) & 31
+    least, most = (ranges >> 10) & 31, (ranges >> 15) & 31
+    total = 2 * (len(MYOTOMES) - np.asarray(k))  # key muscles below, both sides
     return {
-        D: (untagged_ok & (most_u >= half), most >= half),
-        C: (untagged_ok & (least_u < half), least < half),
+        D: (at_least_half(most_u, total), at_least_half(most, total)),
+        C: (~at_least_half(least_u, total), ~at_least_half(least, total)),
     }
 
 
@@ -286,5 +308,5 @@ def _incomplete_grades(
         _motor_incomplete_grades(options, nli, motor)
     for grade in (C, D):
         for option in options:
-            add(grade, option.reach[grade], option.tagged[grade])
+            add(grade, option.reach[grade], option.grade_tagged(grade))
     return grade_u, grade_t

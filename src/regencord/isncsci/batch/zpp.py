@@ -20,6 +20,7 @@ from regencord.isncsci.batch.grade import single_bit
 from regencord.isncsci.batch.tables import UPWARD
 from regencord.isncsci.batch.walks import INT_BIT, NA_BIT, LevelMasks
 from regencord.isncsci.levels import MYOTOMES, Level
+from regencord.isncsci.rules import more_than_three_below
 
 U8 = npt.NDArray[np.uint8]
 I8 = npt.NDArray[np.int8]
@@ -42,7 +43,7 @@ def sensory_zpp(light_touch: U8, pin_prick: U8, dap_yes: U8) -> LevelMasks:
     ]
     sacral = ANY_OF[dap_yes[:, None], sacral_present]
     na = ((sacral & (YES | YES_T)) != 0).astype(np.uint32) << np.uint32(NA_BIT)
-    live = _live_of(sacral)
+    live = ((sacral & (NO | NO_T)) != 0).astype(np.uint8)  # applicability is untagged (A7)
     exams = np.flatnonzero((live != 0).any(axis=1))
     if exams.size == live.shape[0]:
         found_u, found_t = _search_up(light_touch, pin_prick, live)
@@ -135,7 +136,8 @@ def _motor_zpp(
 
     One upward search from S1 serves every motor level: a motor level v takes what the
     search found caudal to v, else v itself with the branches still searching at v. The
-    non-key muscle (counted for motor levels more than three above it) is folded in after.
+    non-key muscle (counted for motor levels more than three above it, A5; also below a
+    key muscle with function, A15) is folded in after.
     """
     present = MOTOR_PRESENT[motor]
     vac = np.broadcast_to(vac_yes[:, None], non_key_muscle.shape)
@@ -170,7 +172,11 @@ def _motor_zpp(
     nkm_u |= np.where(keep_on, found_u & ~caudal, 0).astype(np.uint32)
     nkm_t |= np.where(keep_on, found_t & ~caudal, 0).astype(np.uint32)
 
-    search = _Search(before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged)
+    own = np.zeros(non_key_muscle.shape, np.uint32)  # levels whose key muscle has function
+    for level, k in _MOTOR_MYOTOMES:
+        own |= ((present[..., k] & YES) != 0).astype(np.uint32) << np.uint32(level)
+    level_tagged = passed_tagged & ~own  # A6: the motor level's own function is untagged
+    search = _Search(before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, level_tagged)
     levels = motor_levels.values & _LEVEL_BITS
     single, lowest = single_bit(levels)
     u, t = search.at(lowest)
@@ -210,7 +216,7 @@ class _Search:
     def at(self, v: npt.NDArray[np.intp]) -> tuple[U32, U32]:
         """Motor ZPP for motor level ``v`` (per exam and side), untagged and tagged bits."""
         before, found_u, found_t, nkm_u, nkm_t, has_nkm, nkm, keep_on, passed_tagged = self.arrays
-        use_nkm = has_nkm & (nkm > v + 3)
+        use_nkm = has_nkm & more_than_three_below(nkm, v)
         at = np.minimum(v, int(Level.S3))[..., None]
         live = np.take_along_axis(before, at, axis=-1)[..., 0]
         live = np.where(use_nkm & ~keep_on, 0, live)

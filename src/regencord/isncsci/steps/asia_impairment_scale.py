@@ -15,6 +15,7 @@ International Standards (2019), step 5:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from regencord.isncsci.exam import SIDES, Exam
@@ -24,9 +25,16 @@ from regencord.isncsci.judgements import (
     antigravity_for_grade,
     any_of,
     motor_function_for_grade,
+    untagged_readings,
 )
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
+from regencord.isncsci.rules import (
+    at_least_half,
+    counted_non_key_muscle,
+    key_muscles_below,
+    more_than_three_below,
+)
 from regencord.isncsci.steps.completeness import Completeness, sensory_sparing
 
 
@@ -52,9 +60,13 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
             if not isinstance(ml, Level):
                 answers.add(Judgement(False, False))
                 continue
-            cells = [motor_function_for_grade(s.motor[m]) for m in MYOTOMES if m > ml + 3]
-            nkm = s.lowest_non_key_muscle
-            if nkm is not None and nkm > ml + 3:
+            cells = [
+                motor_function_for_grade(s.motor[m])
+                for m in MYOTOMES
+                if more_than_three_below(m, ml)
+            ]
+            nkm = counted_non_key_muscle(s.lowest_non_key_muscle)
+            if nkm is not None and more_than_three_below(nkm, ml):
                 cells.append((Judgement(True, False),))
             answers.update(any_of(*cells))
         per_side.append(answers)
@@ -62,19 +74,32 @@ def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) 
     return set(any_of(tuple(right), tuple(left)))
 
 
-def _antigravity_counts(exam: Exam, nli: Level) -> tuple[int, set[tuple[int, bool]]]:
-    """Number of key muscles below the NLI, and every (count at grade >= 3, tagged) pair
-    the NT cells allow."""
-    cells = [
-        antigravity_for_grade(exam.side(side).motor[m])
-        for side in SIDES
-        for m in MYOTOMES
-        if m > nli
-    ]
-    states: set[tuple[int, bool]] = {(0, False)}
-    for judgements in cells:
-        states = {(n + j.answer, t or j.tagged) for n, t in states for j in judgements}
-    return len(cells), states
+@dataclass(frozen=True)
+class _Counts:
+    """Key muscles below one NLI at grade 3 or more."""
+
+    total: int
+    possible: frozenset[int]
+    """Every count the NT cells allow."""
+    untagged: frozenset[int]
+    """Every count on the answers that hold whatever the tagged cells really are."""
+    tagged_cells: tuple[str, ...]
+    """The counted cells whose tag a count may rest on, worded for explanations."""
+
+
+def _antigravity_counts(exam: Exam, nli: Level) -> _Counts:
+    """The key muscles below the NLI and the counts at grade >= 3 the NT cells and tags
+    allow (adjudications T1, T7)."""
+    cells = [(side, m, exam.side(side).motor[m]) for side in SIDES for m in key_muscles_below(nli)]
+    possible, untagged = {0}, {0}
+    tagged_cells: list[str] = []
+    for side, m, cell in cells:
+        judgements = antigravity_for_grade(cell)
+        possible = {n + j.answer for n in possible for j in judgements}
+        untagged = {n + a for n in untagged for a in untagged_readings(judgements)}
+        if any(j.tagged for j in judgements):
+            tagged_cells.append(f"{side.value} {m.name} {cell}")
+    return _Counts(len(cells), frozenset(possible), frozenset(untagged), tuple(tagged_cells))
 
 
 def asia_impairment_scale(
@@ -104,6 +129,7 @@ def asia_impairment_scale(
             # Without VAC the injury is incomplete only through sacral sensory sparing.
             motor_incomplete.update((j, False) for j in _function_below(exam, motor_levels))
     for mi, by_vac in motor_incomplete:
+        # B, C and D all rest on a tagged sensory incompleteness (T9).
         tag = incomplete_tag or mi.tagged
         if mi.answer:
             builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))
@@ -120,27 +146,50 @@ def _motor_incomplete_grades(
     exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
 ) -> list[tuple[AIS, bool, str]]:
     """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
-    reachable without a tagged value is untagged; across NLIs a grade is tagged when any
-    NLI reaches it only through a tagged value. The NLI's own tag counts when motor
-    incompleteness rests on VAC."""
-    merged: dict[AIS, bool] = {}
+    that holds whether or not the counted tagged muscles count is untagged (T1); across
+    NLIs a grade is tagged when any NLI reaches it only through a tagged count (case 130).
+    The NLI's own tag counts when motor incompleteness rests on VAC, unless the grade
+    also holds at an untagged NLI (T1: it holds whether or not the NLI's tag is accepted)."""
+    count_tagged: dict[AIS, bool] = {}
+    nli_tagged: dict[AIS, bool] = {}
+    at_untagged_nli: set[AIS] = set()
     reasons: dict[AIS, str] = {}
     for level in nli:
         if not isinstance(level, Level):
             continue
-        total, states = _antigravity_counts(exam, level)
-        level_tag = tagged or (nli_tags_count and nli.is_tagged(level))
-        local: OutcomeBuilder[AIS] = OutcomeBuilder()
-        for count, count_tag in states:
-            grade = AIS.D if 2 * count >= total else AIS.C
-            half = "at least half" if grade is AIS.D else "less than half"
-            why = (
-                f"motor incomplete; {count} of {total} key muscles below NLI {level.name} "
-                f"at grade 3 or more ({half})"
-            )
-            local.add(grade, level_tag or count_tag, why)
-        grades = local.build()
-        for grade in grades:
-            merged[grade] = merged.get(grade, False) or grades.is_tagged(grade)
-            reasons.setdefault(grade, local.reasons[grade])
-    return [(grade, tagged, reasons[grade]) for grade, tagged in merged.items()]
+        counts = _antigravity_counts(exam, level)
+        total = counts.total
+        level_tagged = nli_tags_count and nli.is_tagged(level)
+        untagged = {_grade(n, total) for n in counts.untagged}
+        for count in sorted(counts.possible):
+            grade = _grade(count, total)
+            grade_tag = tagged or grade not in untagged
+            count_tagged[grade] = count_tagged.get(grade, False) or grade_tag
+            nli_tagged[grade] = nli_tagged.get(grade, False) or level_tagged
+            if not level_tagged and not grade_tag:
+                at_untagged_nli.add(grade)
+            if grade not in reasons:
+                half = "at least half" if grade is AIS.D else "less than half"
+                reasons[grade] = (
+                    f"motor incomplete; {count} of {total} key muscles below NLI "
+                    f"{level.name} at grade 3 or more ({half})"
+                )
+                if counts.tagged_cells:
+                    cells = ", ".join(counts.tagged_cells)
+                    reasons[grade] += (
+                        f"; holds whether or not the non-SCI tag of {cells} is accepted"
+                        if grade in untagged
+                        else f"; rests on the non-SCI tag of {cells}"
+                    )
+    out = []
+    for grade, tag in count_tagged.items():
+        tag = tag or (nli_tagged[grade] and grade not in at_untagged_nli)
+        if nli_tagged[grade] and not tag:
+            reasons[grade] += "; holds at an NLI that rests on no non-SCI tag"
+        out.append((grade, tag, reasons[grade]))
+    return out
+
+
+def _grade(count: int, total: int) -> AIS:
+    """D when half or more of the key muscles below the NLI are at grade 3 or more."""
+    return AIS.D if at_least_half(count, total) else AIS.C

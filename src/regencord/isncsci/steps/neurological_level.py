@@ -10,13 +10,15 @@ of the sensory and motor levels of steps 1 and 2.
 - Voluntary anal contraction is not asked: an exam normal in every dermatome and key
   muscle has an intact NLI whatever VAC is (docs/adjudications.md, A3).
 - A possible NLI carries the non-SCI tag of the levels it rests on: of the motor levels
-  when a motor level is determined at it, else of the sensory levels (A4).
+  when a motor level is determined at it, else of the sensory levels; and, when the walk
+  reached it through a tagged answer, the tag of any level that can only be caudal to it
+  through a tag (A4).
 """
 
 from __future__ import annotations
 
 from regencord.isncsci.exam import SIDES, Exam
-from regencord.isncsci.levels import Level, LevelOutcome
+from regencord.isncsci.levels import Level, LevelOutcome, outcome_sort_key
 from regencord.isncsci.outcome import Outcome, OutcomeBuilder
 from regencord.isncsci.steps.checks import motor_checks, sensory_intact
 from regencord.isncsci.steps.motor_level import motor_level
@@ -37,7 +39,7 @@ def neurological_level(exam: Exam, sensory_levels: list[Outcome[LevelOutcome]]) 
     motor = [motor_level(side, exam.side(side), None).outcome for side in SIDES]
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
     for nli in walk.outcome:
-        builder.add(nli, _tagged(nli, motor, sensory_levels))
+        builder.add(nli, _tagged(nli, motor, sensory_levels, walk.outcome.is_tagged(nli)))
     return WalkResult(builder.build(), walk.passed_tag, walk.reasons)
 
 
@@ -45,6 +47,7 @@ def _tagged(
     nli: LevelOutcome,
     motor: list[Outcome[LevelOutcome]],
     sensory: list[Outcome[LevelOutcome]],
+    walked_with_tag: bool,
 ) -> bool:
     if any(m.determined and m.value == nli for m in motor):
         sources = motor
@@ -52,4 +55,15 @@ def _tagged(
         sources = sensory
     else:
         sources = motor
-    return any(s.is_tagged(nli) for s in sources if nli in s)
+    if any(s.is_tagged(nli) for s in sources if nli in s):
+        return True
+    levels = (*sensory, *motor)
+    return walked_with_tag and any(_only_tagged_below(level, nli) for level in levels)
+
+
+def _only_tagged_below(level: Outcome[LevelOutcome], nli: LevelOutcome) -> bool:
+    """Whether ``level`` cannot be ``nli`` and is caudal to it only through a non-SCI tag:
+    the NLI is the most rostral level, so it rests on that tag too (A4)."""
+    key = outcome_sort_key(nli)
+    below = [v for v in level if outcome_sort_key(v) > key]
+    return nli not in level and bool(below) and all(level.is_tagged(v) for v in below)

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import SideExam
-from regencord.isncsci.judgements import anal_yes, any_of, motor_present, sensory_present
+from regencord.isncsci.judgements import (
+    Judgement,
+    anal_yes,
+    any_of,
+    motor_present,
+    sensory_present,
+)
 from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
 from regencord.isncsci.outcome import Explained, OutcomeBuilder
+from regencord.isncsci.rules import counted_non_key_muscle, more_than_three_below
 from regencord.isncsci.walk import WalkResult
 
 
@@ -31,7 +38,8 @@ def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
         if j.answer:
             builder.add(Marker.NA, why="sacral sensation (DAP or S4-5) is present")
         else:
-            live.add(j.tagged)
+            # Whether the ZPP applies is never tagged, nor is the search it opens (A7).
+            live.add(False)
     for level in reversed(list(Level)[1 : Level.S3 + 1]):
         if not live:
             break
@@ -64,7 +72,8 @@ def motor_zpp(
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
-    level (docs/adjudications.md A5). ``incomplete`` holds whether the injury may be
+    level (docs/adjudications.md A5), also when it lies below a key muscle with function
+    (A15, a divergence from the reference). ``incomplete`` holds whether the injury may be
     incomplete (True) and complete (False) when VAC is absent, i.e. through sacral sensory
     sparing: the motor ZPP only applies when VAC is absent."""
     builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
@@ -76,7 +85,7 @@ def motor_zpp(
             live_vac.add(j.tagged)
     if not live_vac:
         return Explained.of(builder)
-    nkm = side.lowest_non_key_muscle
+    nkm = counted_non_key_muscle(side.lowest_non_key_muscle)
     for motor_level in motor_levels.outcome:
         if not isinstance(motor_level, Level):
             builder.add(Marker.NA, why="the motor level is intact")
@@ -85,7 +94,7 @@ def motor_zpp(
         for level in reversed(_MOTOR_SEGMENTS):
             if level <= motor_level or not live:
                 break
-            if level == nkm and True in incomplete and level > motor_level + 3:
+            if level == nkm and True in incomplete and more_than_three_below(level, motor_level):
                 why = (
                     f"lowest non-key muscle with motor function, {level.name}, is more than "
                     f"three levels below motor level {motor_level.name}"
@@ -109,11 +118,22 @@ def motor_zpp(
                     else:
                         going_on.add(tagged or j.tagged)
             live = going_on
-        level_tag = motor_levels.passed_tag.get(motor_level, False)
+        level_tag = motor_levels.passed_tag.get(motor_level, False) and not _own_function(
+            side, motor_level
+        )
         for tagged in live:
             why = f"no motor function below motor level {motor_level.name}"
             builder.add(motor_level, tagged or level_tag, why)
     return Explained.of(builder)
+
+
+def _own_function(side: SideExam, motor_level: Level) -> bool:
+    """Whether the key muscle at the motor level has motor function without a tag: then
+    the ZPP is that segment whether or not the tags that made it the motor level are
+    accepted (a more rostral motor level's ZPP would end there too; T1, A6)."""
+    return motor_level in _MYOTOME_SET and Judgement(True, False) in motor_present(
+        side.motor[motor_level]
+    )
 
 
 _MOTOR_SEGMENTS = tuple(Level)[Level.C5 : Level.S1 + 1]

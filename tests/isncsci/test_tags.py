@@ -1,0 +1,108 @@
+"""Non-SCI tags on results (docs/adjudications.md T1-T7, A7, A11): a value reached both with
+and without a tagged cell is untagged; a value that needs the tag is tagged. Each example is
+checked on the scalar engine and, for parity, on the batch engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.isncsci.batch.test_parity import check_batch
+from tests.isncsci.builders import make_exam, names, run, tagged_names
+
+
+def _both_engines(exam: dict[str, Any]) -> Any:
+    check_batch([exam])
+    return run(exam)
+
+
+def test_grade_that_holds_whether_or_not_a_tagged_muscle_counts_is_untagged() -> None:
+    # Issue 9: NLI L1, DAP Yes, VAC No; key muscles below L1 at grade >= 3: right L4, left
+    # L4, and left S1 1** (counts only if the tag is accepted). 2 or 3 of 10: C either way.
+    exam = make_exam(
+        level_right="L1",
+        level_left="L1",
+        dap="Yes",
+        cells={"right.motor.L4": "3", "left.motor.L4": "3", "left.motor.S1": "1**"},
+    )
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"L1"}
+    assert names(result.ais) == {"C"}
+    assert tagged_names(result.ais) == set()
+    why = [line for line in result.explain() if line.startswith("AIS = C")]
+    assert why and "whether or not the non-SCI tag of left S1 1** is accepted" in why[0]
+
+
+def test_grade_that_needs_a_tagged_muscle_is_tagged() -> None:
+    # Four at grade >= 3 plus left S1 1**: 5 of 10 (D) only if the tag is accepted.
+    cells = {f"right.motor.{m}": "3" for m in ("L2", "L3", "L4", "L5")}
+    exam = make_exam(
+        level_right="L1", level_left="L1", dap="Yes", cells={**cells, "left.motor.S1": "1**"}
+    )
+    result = _both_engines(exam)
+    assert names(result.ais) == {"D"}
+    assert tagged_names(result.ais) == {"D"}
+    assert any("rests on the non-SCI tag of left S1 1**" in x for x in result.explain())
+
+
+def test_sacral_0_star_does_not_tag_the_sensory_zpp_search() -> None:
+    # Whether the sensory ZPP applies is never tagged (A7): S4-5 0* gives NA or the search's
+    # own result, C5 untagged (before: C5*). The completeness keeps the tags (T4).
+    exam = make_exam(level_right="C5", level_left="C5", cells={"left.lightTouch.S4_5": "0*"})
+    result = _both_engines(exam)
+    assert names(result.left.sensory_zpp) == {"NA", "C5"}
+    assert tagged_names(result.left.sensory_zpp) == set()
+    assert tagged_names(result.completeness) == {"C", "I"}
+
+
+def test_sensory_zpp_at_a_0_double_star_dermatome_is_tagged() -> None:
+    # A 0** counts as sensation present only through its tag (T4; case 100: I*), so a ZPP
+    # found there rests on it (adjudication T8: the reference leaves it untagged).
+    exam = make_exam(level_right="C5", level_left="C5", cells={"left.lightTouch.T8": "0**"})
+    result = _both_engines(exam)
+    assert names(result.left.sensory_zpp) == {"T8"}
+    assert tagged_names(result.left.sensory_zpp) == {"T8"}
+
+
+def _issue_example_2(vac: str) -> dict[str, Any]:
+    # Right sensory levels T4/T12/S2/INT (plain NT at T5, L1, S3); left T2 (NT at T3) or
+    # S2*, past T9 only through light touch NT** there; every key muscle 5, DAP Yes.
+    exam = make_exam(vac=vac, dap="Yes")
+    cells = {
+        "right.lightTouch.T5": "NT",
+        "right.lightTouch.L1": "NT",
+        "right.lightTouch.S3": "NT",
+        "left.lightTouch.T3": "NT",
+        "left.lightTouch.T9": "NT**",
+        "left.lightTouch.S3": "0",
+    }
+    for path, value in cells.items():
+        side, grid, level = path.split(".")
+        exam[side][grid][level] = value
+    return exam
+
+
+def test_nli_that_needs_the_other_side_past_a_tag_is_tagged() -> None:
+    # NLI T12 needs the left side past T9 (NT**); T4 does not (A4).
+    result = _both_engines(_issue_example_2("No"))
+    assert names(result.left.sensory) == {"T2", "S2"}
+    assert names(result.neurological_level) == {"T2", "T4", "T12", "S2"}
+    assert tagged_names(result.neurological_level) == {"T12", "S2"}
+
+
+def test_grade_that_holds_at_an_untagged_nli_is_untagged() -> None:
+    # VAC Yes: D at every NLI, among them untagged ones, so D holds whether or not the
+    # tagged NLIs' tags are accepted (A11, T1).
+    result = _both_engines(_issue_example_2("Yes"))
+    assert names(result.ais) == {"D"}
+    assert tagged_names(result.ais) == set()
+
+
+def test_motor_zpp_at_a_motor_level_reached_through_its_own_tagged_muscle() -> None:
+    # Right C5 2**: motor level C5 only through the tag (C5*), nothing below C5. Without the
+    # tag the motor level is C4 and the ZPP still ends at C5 (grade 2): C5 untagged (A6).
+    exam = make_exam(level_right="C4", level_left="C4", cells={"right.motor.C5": "2**"})
+    result = _both_engines(exam)
+    assert names(result.right.motor) == {"C5"}
+    assert tagged_names(result.right.motor) == {"C5"}
+    assert names(result.right.motor_zpp) == {"C5"}
+    assert tagged_names(result.right.motor_zpp) == set()
