@@ -39,18 +39,9 @@ EXAM_DATE: Final = "exam_date"
 EXAMINER: Final = "examiner_name"
 COMMENTS: Final = "comments"
 
-NON_KEY_MUSCLE_CHOICES: Final = (
-    Level.C5,
-    Level.C6,
-    Level.C7,
-    Level.C8,
-    Level.T1,
-    Level.L2,
-    Level.L3,
-    Level.L4,
-    Level.L5,
-    Level.S1,
-)
+NON_KEY_MUSCLE_CHOICES: Final = MYOTOMES
+"""The instrument's choices for the lowest non-key muscle: the root levels of the
+worksheet's non-key muscle functions, which are the key muscles' levels (C5–T1, L2–S1)."""
 """The lowest non-key muscle levels the instrument offers (no T2–L1)."""
 
 CONSIDER_NORMAL: Final = "1"
