@@ -12,9 +12,6 @@ and is not empty is refused.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +30,7 @@ from regencord.interop.export_data import (
 )
 from regencord.interop.sdtm.files import write_folder
 from regencord.services.errors import ServiceError
+from regencord.services.folders import staged_folder
 from regencord.services.reporting import _atomic_write, load_trial_data
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
@@ -149,17 +147,8 @@ def export_sdtm(db: Database, trial_code: str, folder: Path) -> SdtmExport:
     _check_folder(folder)
     trial = load_export_trial(db, trial_code)
     datasets = sdtm.build_datasets(trial)
-    parent = folder.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
-    try:
+    with staged_folder(folder) as staging:
         names = [p.name for p in write_folder(trial, datasets, staging)]
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return SdtmExport(
         trial_code,
         folder,

@@ -45,9 +45,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -88,6 +85,7 @@ from sqlalchemy.exc import DBAPIError
 import regencord.store.models  # noqa: F401  (registers every table)
 from regencord import __version__
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
+from regencord.services.folders import staged_folder
 from regencord.store.chain import (
     IMPORT_ACTION,
     append,
@@ -336,18 +334,9 @@ def export_trial(db: Database, *, trial_code: str, folder: Path) -> TransferRepo
 
 
 def _write_folder(folder: Path, contents: Mapping[str, bytes]) -> None:
-    parent = folder.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
-    try:
+    with staged_folder(folder) as staging:
         for name, data in contents.items():
             (staging / name).write_bytes(data)
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 # --------------------------------------------------------------------------- import
