@@ -243,6 +243,11 @@ def format_rows(rows: Sequence[Row]) -> str:
         )
         for r in rows
     ]
+    return text_table(header, lines)
+
+
+def text_table(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: the first two columns left-aligned, the figures right-aligned."""
     widths = [max(len(x) for x in col) for col in zip(header, *lines, strict=True)]
 
     def fmt(cells: Sequence[str]) -> str:

@@ -46,6 +46,7 @@ from tests.isncsci.reference.oracle import (
     run_script,
 )
 
+from bench_classify import text_table
 from regencord.isncsci import ENGINE_VERSION, Exam, classify
 from regencord.isncsci.batch import ExamBatch, classify_batch
 
@@ -186,15 +187,7 @@ def format_rows(rows: Sequence[Row]) -> str:
         (r.dataset, r.what, str(r.exams), f"{r.us_per_exam:,.2f}", f"{r.exams_per_s:,.0f}")
         for r in rows
     ]
-    widths = [max(len(x) for x in col) for col in zip(header, *lines, strict=True)]
-
-    def fmt(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *(fmt(x) for x in lines)])
+    return text_table(header, lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
