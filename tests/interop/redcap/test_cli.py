@@ -10,7 +10,7 @@ from regencord.cli.app import app
 from regencord.store.db import Database
 from regencord.store.migrate import upgrade
 from tests.interop.redcap.exports import exam_rows, with_noise, write_export
-from tests.interop.redcap.test_records import TRIAL, setup
+from tests.services.test_redcap import TRIAL, setup
 
 EVENTS_YAML = """\
 events:

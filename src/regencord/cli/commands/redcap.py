@@ -14,16 +14,16 @@ import typer
 
 from regencord.cli.followup import TrialOption
 from regencord.cli.options import DbOption, UserOption, run, say, user_of
-from regencord.interop.redcap.records import (
+from regencord.interop.redcap.results import RedcapClassified, classify_export
+from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
+from regencord.isncsci.io import OutputError, atomic_write
+from regencord.services.redcap import (
     EventMap,
     RedcapImport,
     export_rows,
     import_records,
     write_rows,
 )
-from regencord.interop.redcap.results import RedcapClassified, classify_export
-from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
-from regencord.isncsci.io import OutputError, atomic_write
 from regencord.store.db import Database
 
 if TYPE_CHECKING:

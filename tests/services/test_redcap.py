@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import func, select
 
 from regencord.interop.redcap.fields import CELLS, EXPORT_COLUMNS
-from regencord.interop.redcap.records import (
+from regencord.services import exams, trials
+from regencord.services.errors import InvalidInput
+from regencord.services.redcap import (
     EventMap,
     RedcapImport,
     export_rows,
     import_records,
     write_rows,
 )
-from regencord.services import exams, trials
-from regencord.services.errors import InvalidInput
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
 from regencord.store.models import AuditEntry, ExamRecord, Participant, ParticipantStatus, Sex
