@@ -46,7 +46,7 @@ from tests.isncsci.reference.oracle import (
     run_script,
 )
 
-from bench_classify import text_table
+from bench_classify import text_table, time_each
 from regencord.isncsci import ENGINE_VERSION, Exam, classify
 from regencord.isncsci.batch import ExamBatch, classify_batch
 
@@ -118,22 +118,9 @@ def time_scalar(raw: list[dict[str, Any]], repeats: int) -> tuple[float, float]:
     exams = [Exam.from_praxis(d) for d in raw]
     for e in exams[:100]:  # warm up, not timed
         classify(e)
-    clock = time.perf_counter
 
     def latencies(items: Sequence[Any], fn: Callable[[Any], object]) -> float:
-        medians = []
-        for _ in range(repeats):
-            gc.collect()
-            gc.disable()
-            try:
-                times = []
-                for item in items:
-                    start = clock()
-                    fn(item)
-                    times.append(clock() - start)
-            finally:
-                gc.enable()
-            medians.append(statistics.median(times))
+        medians, _, _ = time_each(items, fn, repeats)
         return statistics.median(medians)
 
     return (
