@@ -30,8 +30,8 @@ from regencord.interop.export_data import (
 )
 from regencord.interop.sdtm.files import write_folder
 from regencord.services.errors import ServiceError
-from regencord.services.folders import staged_folder
-from regencord.services.reporting import _atomic_write, load_trial_data
+from regencord.services.files import staged_folder, write_atomically
+from regencord.services.reporting import load_trial_data
 from regencord.services.trials import find_trial
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -171,6 +171,6 @@ def export_fhir(db: Database, trial_code: str, path: Path) -> FhirExport:
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give the bundle's file name")
     bundle = fhir.build_bundle(load_export_trial(db, trial_code))
-    _atomic_write(path, fhir.bundle_json(bundle).encode("utf-8"))
+    write_atomically(path, fhir.bundle_json(bundle).encode("utf-8"))
     counts: Counter[str] = Counter(e["resource"]["resourceType"] for e in bundle["entry"])
     return FhirExport(trial_code, path, dict(counts))

@@ -9,8 +9,6 @@ can say so (``regencord reclassify`` brings them up to date).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from regencord.outcomes.responders import PRESETS, InvalidSpec, load_spec
 from regencord.reports.html import QueryLine, render_report
 from regencord.reports.pdf import html_to_pdf
 from regencord.services.errors import invalid_file
+from regencord.services.files import write_atomically
 from regencord.services.product import decision_in_force, qc_view
 from regencord.services.quality import list_queries
 from regencord.services.trials import find_trial
@@ -315,23 +314,6 @@ class ReportSummary:
     stale_exams: int
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder: a reader
-    never sees half a report, and a failure leaves the old file as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _unresolved_queries(db: Database, trial_code: str) -> list[QueryLine]:
     """The trial's open and answered data queries, for the report's query section."""
     return [
@@ -375,9 +357,9 @@ def write_report(
     page = render_report(
         analysis, stale_exams=loaded.stale_exams, queries=_unresolved_queries(db, trial_code)
     )
-    _atomic_write(html, page.encode("utf-8"))
+    write_atomically(html, page.encode("utf-8"))
     if pdf is not None:
-        _atomic_write(pdf, html_to_pdf(page))
+        write_atomically(pdf, html_to_pdf(page))
     return ReportSummary(
         trial=trial_code,
         participants=len(loaded.data.participants),

@@ -85,7 +85,7 @@ from sqlalchemy.exc import DBAPIError
 import regencord.store.models  # noqa: F401  (registers every table)
 from regencord import __version__
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
-from regencord.services.folders import staged_folder
+from regencord.services.files import staged_folder
 from regencord.store.chain import (
     IMPORT_ACTION,
     append,
