@@ -58,12 +58,12 @@ from regencord.interop.redcap.mapping import (
 from regencord.isncsci.batch import ExamBatch
 from regencord.isncsci.batch.codes import ANAL, NT_VALUE
 from regencord.isncsci.batch.csv_io import (
-    _EMPTY,
-    _INVALID,
-    _NO_MUSCLE,
+    EMPTY_CODE,
+    INVALID_CODE,
+    NO_MUSCLE_CODE,
     PREFETCH,
-    _read_ahead,
-    _Tokens,
+    Tokens,
+    read_ahead,
 )
 from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE
 from regencord.isncsci.cells import AnalFunction
@@ -123,14 +123,14 @@ def _cell_code(text: str, cell: CellField) -> int | None:
     return code + (_AB if parsed.endswith("*") else 0)
 
 
-def _cell_tokens(cell: CellField) -> _Tokens:
+def _cell_tokens(cell: CellField) -> Tokens:
     normal = 5 if cell.is_motor else 2
     scores = [str(v) for v in range(normal + 1)]
     nts = ["nt", "NT", "Nt", "nT"]
     tagged = [f"ab-{v}" for v in scores[:-1]]
-    return _Tokens(
+    return Tokens(
         partial(_cell_code, cell=cell),
-        _EMPTY,
+        EMPTY_CODE,
         str,
         [*scores, *nts, *tagged, *(t.upper() for t in tagged)],
     )
@@ -153,9 +153,9 @@ def _muscle_code(text: str) -> int | None:
 
 _MOTOR = _cell_tokens(CELLS[-1])
 _SENSORY = _cell_tokens(CELLS[0])
-_CONSIDER = _Tokens(_consider_code, 1, str, [])
-_ANAL = _Tokens(_anal_code, _EMPTY, str, ["Yes", "No", "NT", "yes", "no", "nt", "YES", "NO"])
-_MUSCLE = _Tokens(_muscle_code, _NO_MUSCLE, str, [lv.name for lv in NON_KEY_MUSCLE_LEVELS])
+_CONSIDER = Tokens(_consider_code, 1, str, [])
+_ANAL = Tokens(_anal_code, EMPTY_CODE, str, ["Yes", "No", "NT", "yes", "no", "nt", "YES", "NO"])
+_MUSCLE = Tokens(_muscle_code, NO_MUSCLE_CODE, str, [lv.name for lv in NON_KEY_MUSCLE_LEVELS])
 
 
 # --------------------------------------------------------------------------- reading
@@ -235,7 +235,7 @@ class RedcapExport:
                     quoted_strings_can_be_null=False,
                 ),
             )
-            for record_batch in _read_ahead(_grouped(reader, ROWS_PER_CONVERT), PREFETCH):
+            for record_batch in read_ahead(_grouped(reader, ROWS_PER_CONVERT), PREFETCH):
                 batch = _convert(record_batch, self.identity, self.stored, problems)
                 if batch is None or problems:
                     continue
@@ -290,19 +290,19 @@ def _convert(
     for j, cell in enumerate(CELLS):
         tokens = _MOTOR if cell.is_motor else _SENSORY
         values[j] = tokens.codes(data.column(cell.value))
-    is_exam = (values != _EMPTY).any(axis=0)
+    is_exam = (values != EMPTY_CODE).any(axis=0)
     if REPEAT_INSTRUMENT in identity:
         instrument = data.column(REPEAT_INSTRUMENT)
         other = pc.and_(pc.not_equal(instrument, ""), pc.not_equal(instrument, INSTRUMENT))
         is_exam &= ~other.to_numpy(zero_copy_only=False)
-    ab = (values >= _AB) & (values < _EMPTY)
+    ab = (values >= _AB) & (values < EMPTY_CODE)
     tags = np.ones((len(CELLS), n), np.uint8)
     for j in np.flatnonzero(ab.any(axis=1)).tolist():  # a tag matters only beside ab-*
         if CELLS[j].consider_normal in names:
             rows = np.flatnonzero(ab[j])
             consider = data.column(CELLS[j].consider_normal).take(pa.array(rows))
             tags[j, rows] = _CONSIDER.codes(consider)
-    bad_tag = ab & (tags == _INVALID)
+    bad_tag = ab & (tags == INVALID_CODE)
     codes = np.where(ab, (values & 7) + 8 * tags, values).astype(np.uint8)
     vac = _ANAL.codes(data.column(VAC))
     dap = _ANAL.codes(data.column(DAP))
@@ -311,9 +311,9 @@ def _convert(
         name = NKM.format(side=side)
         if name in names:
             code = _MUSCLE.codes(data.column(name))
-            muscles[:, s] = np.where(code == _NO_MUSCLE, NO_NON_KEY_MUSCLE, code)
-            muscles[code == _INVALID, s] = _BAD_MUSCLE
-    bad = ((values >= _EMPTY) | bad_tag).any(axis=0) | (vac >= _EMPTY) | (dap >= _EMPTY)
+            muscles[:, s] = np.where(code == NO_MUSCLE_CODE, NO_NON_KEY_MUSCLE, code)
+            muscles[code == INVALID_CODE, s] = _BAD_MUSCLE
+    bad = ((values >= EMPTY_CODE) | bad_tag).any(axis=0) | (vac >= EMPTY_CODE) | (dap >= EMPTY_CODE)
     bad |= (muscles == _BAD_MUSCLE).any(axis=1)
     bad &= is_exam
     if bad.any():

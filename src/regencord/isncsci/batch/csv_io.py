@@ -115,13 +115,14 @@ I32 = npt.NDArray[np.int32]
 Intp = npt.NDArray[np.intp]
 
 # Codes of values that are not a cell, VAC/DAP or non-key muscle code (all of those < 64).
-_NO_MUSCLE: Final = 250
+NO_MUSCLE_CODE: Final = 250
 """An empty non-key muscle: none."""
 _UNRESOLVED: Final = 253
-_EMPTY: Final = 254
+EMPTY_CODE: Final = 254
 """An empty value where one is required: the problem :data:`EMPTY_VALUE`."""
-_INVALID: Final = 255
-_PROBLEM: Final = _EMPTY
+INVALID_CODE: Final = 255
+"""A value the column's rules refuse."""
+_PROBLEM: Final = EMPTY_CODE
 """Codes from this one on are problems."""
 
 _ASCII_SPACE = np.array([chr(b).isspace() for b in range(128)] + [True] * 128, dtype=np.bool_)
@@ -136,7 +137,7 @@ def _pack(token: bytes) -> int:
     return int.from_bytes(token, "little") | len(token) << 32
 
 
-class _Tokens:
+class Tokens:
     """Codes of the values of one kind of column, by the scalar engine's rules."""
 
     def __init__(
@@ -164,7 +165,7 @@ class _Tokens:
         if code is None:
             text = raw.strip()
             parsed = self._parse(text) if text else self.empty
-            code = _INVALID if parsed is None else parsed
+            code = INVALID_CODE if parsed is None else parsed
             if len(self._cache) < 100_000:
                 self._cache[raw] = code
         return code
@@ -233,16 +234,16 @@ def _string_buffers(column: pa.Array) -> tuple[I32, U8]:
     return offsets, data
 
 
-def _cell_tokens(kind: CellKind, hint: str) -> _Tokens:
+def _cell_tokens(kind: CellKind, hint: str) -> Tokens:
     def parse(text: str) -> int | None:
         cell = parse_cell(text, kind)
         return None if cell is None else encode(cell)
 
     nts = ("NT", "Nt", "nT", "nt")
     values = [*(str(score) for score in range(kind.normal + 1)), *nts]
-    return _Tokens(
+    return Tokens(
         parse,
-        _EMPTY,
+        EMPTY_CODE,
         lambda text: invalid_cell_message(text, hint),
         [value + tag for value in values for tag in ("", "*", "**")],
     )
@@ -258,16 +259,16 @@ def _muscle_code(text: str) -> int | None:
     return None if level is None else int(level)
 
 
-def _anal_tokens() -> _Tokens:
+def _anal_tokens() -> Tokens:
     names = [m.value for m in AnalFunction]
     candidates = [f(n) for n in names for f in (str, str.upper, str.lower, str.title)]
-    return _Tokens(_anal_code, _EMPTY, invalid_anal_message, candidates)
+    return Tokens(_anal_code, EMPTY_CODE, invalid_anal_message, candidates)
 
 
-def _muscle_tokens() -> _Tokens:
+def _muscle_tokens() -> Tokens:
     names = [level.name for level in NON_KEY_MUSCLE_LEVELS]
     candidates = [*names, *(n.lower() for n in names)]
-    return _Tokens(_muscle_code, _NO_MUSCLE, invalid_non_key_muscle_message, candidates)
+    return Tokens(_muscle_code, NO_MUSCLE_CODE, invalid_non_key_muscle_message, candidates)
 
 
 # --------------------------------------------------------------------------- fields
@@ -279,7 +280,7 @@ class _Field:
 
     column: str
     kind: str
-    """``motor``, ``sensory``, ``anal`` or ``muscle``: which :class:`_Tokens`."""
+    """``motor``, ``sensory``, ``anal`` or ``muscle``: which :class:`Tokens`."""
     array: str
     """The :class:`ExamBatch` attribute."""
     index: tuple[int, ...]
@@ -389,7 +390,7 @@ class _Converter:
             if field.column in layout.positions
         ]
         self.id_position = layout.positions.get(EXAM_ID_COLUMN)
-        self.groups: list[tuple[_Tokens, list[int], list[int], list[_Run]]] = []
+        self.groups: list[tuple[Tokens, list[int], list[int], list[_Run]]] = []
         """Per kind of value: its token table, the orders (in :attr:`fields`) and the
         positions (in the file) of its columns, and where their codes go."""
         for kind, table in tokens.items():
@@ -420,7 +421,7 @@ class _Converter:
                 values: npt.NDArray[Any] = codes[run.first : run.first + run.length].T
                 if run.array == "non_key_muscle":
                     values = np.where(
-                        values == _NO_MUSCLE, NO_NON_KEY_MUSCLE, values.astype(np.int8)
+                        values == NO_MUSCLE_CODE, NO_NON_KEY_MUSCLE, values.astype(np.int8)
                     )
                 target = into.arrays[run.array][start:stop]
                 if run.side is not None:
@@ -539,7 +540,7 @@ class _Watched:
 _T = TypeVar("_T")
 
 
-def _read_ahead(items: Iterable[_T], depth: int = 1) -> Iterator[_T]:
+def read_ahead(items: Iterable[_T], depth: int = 1) -> Iterator[_T]:
     """``items``, produced ahead by a worker thread (up to ``depth`` of them waiting), so
     that producing the next overlaps using this one: pyarrow parses the next block (without
     the GIL) while this one is converted, and the batch classified and written. An
@@ -662,7 +663,7 @@ class _CsvBatchReader:
                     ),
                 )
                 parsed = ((rb, source.position) for rb in reader)
-                for record_batch, upto in _read_ahead(parsed, PREFETCH):
+                for record_batch, upto in read_ahead(parsed, PREFETCH):
                     if not source.parsed(upto):
                         raise _Restart
                     columns = _kept_rows(record_batch.columns, limit)
