@@ -1,11 +1,12 @@
-# regencord: `make run` (the main job on the embedded database) and `make test` (lint, types, suite).
+# regencord: `make run` (the main job on the embedded database) and `make test` (lint, types,
+# import contracts, suite).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint types suite clean
+.PHONY: run test lint types contracts suite clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +30,14 @@ lint: $(STAMP_DEV)
 types: $(STAMP_DEV)
 	$(BIN)/mypy
 
+# The import layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
+contracts: $(STAMP_DEV)
+	$(BIN)/lint-imports
+
 suite: $(STAMP_DEV)
 	$(BIN)/pytest -q
 
-test: lint types suite
+test: lint types contracts suite
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

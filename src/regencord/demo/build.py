@@ -38,7 +38,7 @@ from regencord.services import (
     trials,
     visits,
 )
-from regencord.store.db import Database
+from regencord.services.database import Database
 
 __all__ = ["DEMO_TRIAL_CODE", "DemoSummary", "build_demo"]
 

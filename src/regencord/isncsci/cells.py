@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import lru_cache
 
 from regencord.isncsci.rules import valid_score
@@ -23,6 +23,17 @@ class Tag(Enum):
     NONE = ""
     NOT_NORMAL = "*"
     NORMAL = "**"
+
+
+class ImpairmentReason(StrEnum):
+    """Why a cell is tagged as impaired by a condition other than the SCI (the reasons the
+    REDCap ISNCSCI instrument and the 2019 worksheet's comments box name)."""
+
+    PLEXOPATHY = "plexopathy"
+    PERIPHERAL_NEUROPATHY = "peripheral neuropathy"
+    MYONEURONAL_DISEASE = "pre-existing myoneuronal disease"
+    """E.g. stroke, multiple sclerosis."""
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from regencord.services.unit import DatabaseProblem
-from regencord.store.db import Database, database_url
+from regencord.store.db import Database as Database  # re-exported: the handle front ends pass
+from regencord.store.db import database_url
 from regencord.store.revision import SCHEMA_HEAD, VERSION_TABLE
 
 BACKENDS = ("sqlite", "postgresql")

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from regencord.problems import FieldProblem
+
+__all__ = ["FieldProblem", "InvalidInput", "ServiceError", "invalid"]
 
 
 class ServiceError(Exception):
     """Base of the errors a use case reports to its caller (CLI: exit status 2)."""
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One bad value: which record, which field, what value, why."""
-
-    record: str
-    field: str
-    value: object
-    message: str
-
-    def __str__(self) -> str:
-        from regencord.services.validation import shown  # validation imports this module
-
-        if not self.field:  # a problem of the whole record, e.g. a file that cannot be read
-            return f"{self.record}: {self.message}"
-        if self.value is None:
-            return f"{self.record}: {self.field}: {self.message}"
-        return f"{self.record}: {self.field}: {shown(self.value)} {self.message}"
 
 
 class InvalidInput(ServiceError):

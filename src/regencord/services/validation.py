@@ -7,6 +7,8 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
+from regencord.problems import SHOWN_LENGTH as SHOWN_LENGTH  # re-exported
+from regencord.problems import shown as shown  # re-exported
 from regencord.services.errors import FieldProblem, InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,21 +35,6 @@ def _message(error: Mapping[str, Any]) -> str:
     if text.startswith("Value error, "):
         text = text.removeprefix("Value error, ")
     return text[0].lower() + text[1:] if text else "is invalid"
-
-
-SHOWN_LENGTH = 60
-"""How many characters of a value an error message shows."""
-
-
-def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
-    """``value`` as an error message shows it: its ``repr``, cut to ``limit`` characters
-    with the full length given, so that a pasted file or a runaway value cannot flood the
-    terminal (``'AAAA…' (5000 characters)``)."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    length = f" ({len(value)} characters)" if isinstance(value, str | bytes) else ""
-    return text[: limit - 1] + "…" + length
 
 
 REASON_MAX_LENGTH = 500

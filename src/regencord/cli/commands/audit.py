@@ -10,7 +10,7 @@ import typer
 from regencord.cli.followup import table
 from regencord.cli.options import DbOption, fail, run, say
 from regencord.services import audit
-from regencord.store.db import Database
+from regencord.services.database import Database
 
 app = typer.Typer(no_args_is_help=True, help="The audit trail.")
 

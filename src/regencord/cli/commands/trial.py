@@ -10,7 +10,7 @@ import typer
 from regencord.cli.followup import counted
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import trials
-from regencord.store.db import Database
+from regencord.services.database import Database
 
 app = typer.Typer(no_args_is_help=True, help="Register a trial and set its visit schedule.")
 sites = typer.Typer(no_args_is_help=True, help="Sites (centres) of a trial.")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from regencord.isncsci.cells import ImpairmentReason
 from regencord.isncsci.io import RESULT_COLUMNS
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level
-from regencord.store.models.exam import ImpairmentReason
 
 INSTRUMENT: Final = "isncsci_exam"
 

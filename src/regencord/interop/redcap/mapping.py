@@ -53,11 +53,10 @@ from regencord.interop.redcap.fields import (
     VAC,
     CellField,
 )
-from regencord.isncsci.cells import AnalFunction
+from regencord.isncsci.cells import AnalFunction, ImpairmentReason
 from regencord.isncsci.exam import NKM_KEY, parse_non_key_muscle
 from regencord.isncsci.levels import Level
-from regencord.services.errors import FieldProblem
-from regencord.store.models.exam import ImpairmentReason
+from regencord.problems import FieldProblem
 
 Row = Mapping[str, str]
 

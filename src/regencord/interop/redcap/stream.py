@@ -69,7 +69,7 @@ from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import parse_non_key_muscle
 from regencord.isncsci.levels import NON_KEY_MUSCLE_LEVELS
-from regencord.services.errors import FieldProblem
+from regencord.problems import FieldProblem
 
 ROWS_PER_BATCH: Final = 65_536
 ROWS_PER_CONVERT: Final = 8_192

@@ -17,25 +17,14 @@ recorded. ``comments`` is the examiner's free text about the exam.
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from regencord.isncsci.cells import ImpairmentReason as ImpairmentReason  # re-exported
 from regencord.store.models.base import Record
 from regencord.store.models.visit import Visit
-
-
-class ImpairmentReason(StrEnum):
-    """Why a cell is tagged as impaired by a condition other than the SCI (the reasons the
-    REDCap ISNCSCI instrument and the 2019 worksheet's comments box name)."""
-
-    PLEXOPATHY = "plexopathy"
-    PERIPHERAL_NEUROPATHY = "peripheral neuropathy"
-    MYONEURONAL_DISEASE = "pre-existing myoneuronal disease"
-    """E.g. stroke, multiple sclerosis."""
-    OTHER = "other"
 
 
 class ExamRecord(Record):
