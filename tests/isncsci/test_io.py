@@ -465,14 +465,14 @@ def test_no_results_is_an_empty_array_or_a_header(tmp_path: Path) -> None:
 
 
 def test_classify_all_names_the_exam_that_failed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from regencord.isncsci import io as exam_io
+    from regencord.isncsci import writing as exam_writing
 
     def broken(exam: Exam) -> Classification:
         if exam.id == "C5-A":
             raise RuntimeError("boom")
         return classify(exam)
 
-    monkeypatch.setattr(exam_io, "classify", broken)
+    monkeypatch.setattr(exam_writing, "classify", broken)
     exams = [Exam.from_praxis(e, index=i) for i, e in enumerate(three_exams(), 1)]
     with pytest.raises(RuntimeError) as info:
         list(classify_all(exams))

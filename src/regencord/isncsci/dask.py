@@ -28,8 +28,8 @@ except ImportError as error:  # pragma: no cover - exercised only without dask
     ) from error
 
 from regencord.isncsci.batch import ExamBatch, classify_batch
+from regencord.isncsci.columns import RESULT_CSV_COLUMNS
 from regencord.isncsci.errors import InvalidExam
-from regencord.isncsci.io import RESULT_CSV_COLUMNS
 
 __all__ = ["RESULT_DTYPE", "classify_dataframe", "classify_partition", "result_meta"]
 

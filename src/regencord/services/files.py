@@ -3,7 +3,8 @@ the one that was there before.
 
 Everything is written beside its target (a temporary file, a hidden staging folder) and
 renamed into place; on any failure the temporary is removed and the target is left as it
-was.
+was. A single file is written by the engine's one atomic write
+(:mod:`regencord.isncsci.files`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from regencord.isncsci.files import atomic_write_bytes
 
 
 @contextmanager
@@ -34,17 +37,9 @@ def staged_folder(folder: Path) -> Iterator[Path]:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder; the file
-    gets the mode a plain ``open()`` would give it (not ``mkstemp``'s 0600)."""
+    """Write ``data`` to ``path`` whole (its folder created if need be), with the engine's
+    one atomic write (:func:`regencord.isncsci.files.atomic_write_bytes`: fsync, then
+    rename; the mode of the file replaced, else a plain ``open()``'s). A filesystem error
+    is an :class:`~regencord.isncsci.files.OutputError` (an ``OSError``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)

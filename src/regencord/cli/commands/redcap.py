@@ -16,7 +16,8 @@ from regencord.cli.followup import TrialOption
 from regencord.cli.options import DbOption, UserOption, run, say, user_of
 from regencord.interop.redcap.results import RedcapClassified, classify_export
 from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
-from regencord.isncsci.io import OutputError, atomic_write
+from regencord.isncsci.files import OutputError, atomic_write
+from regencord.services.database import Database
 from regencord.services.redcap import (
     EventMap,
     RedcapImport,
@@ -24,7 +25,6 @@ from regencord.services.redcap import (
     import_records,
     write_rows,
 )
-from regencord.store.db import Database
 
 if TYPE_CHECKING:
     from regencord.cli.commands.classify import OutputFormat

@@ -66,6 +66,14 @@ from regencord.isncsci.cells import (
     parse_cell,
 )
 from regencord.isncsci.classification import classify
+from regencord.isncsci.columns import (
+    COLUMN_OF_FIELD,
+    EMPTY_VALUE,
+    EXAM_ID_COLUMN,
+    RESULT_COLUMNS,
+    RESULT_CSV_COLUMNS,
+    CsvLayout,
+)
 from regencord.isncsci.errors import InvalidExam, Problem, exam_label
 from regencord.isncsci.exam import (
     NKM_KEY,
@@ -76,18 +84,9 @@ from regencord.isncsci.exam import (
     invalid_non_key_muscle_message,
     parse_non_key_muscle,
 )
-from regencord.isncsci.io import (
-    COLUMN_OF_FIELD,
-    EMPTY_VALUE,
-    EXAM_ID_COLUMN,
-    RESULT_COLUMNS,
-    RESULT_CSV_COLUMNS,
-    FileFormat,
-    _CsvLayout,
-    csv_records,
-    no_header_problem,
-)
+from regencord.isncsci.files import FileFormat
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, NON_KEY_MUSCLE_LEVELS
+from regencord.isncsci.reading import csv_records, no_header_problem
 
 __all__ = [
     "ROWS_PER_BATCH",
@@ -377,7 +376,7 @@ class _Converter:
     """Turns rows of one file's columns (pyarrow string arrays) into batch arrays and
     problems."""
 
-    def __init__(self, layout: _CsvLayout) -> None:
+    def __init__(self, layout: CsvLayout) -> None:
         tokens = {
             "motor": _cell_tokens(CellKind.MOTOR, MOTOR_HINT),
             "sensory": _cell_tokens(CellKind.SENSORY, SENSORY_HINT),
@@ -622,7 +621,7 @@ class _CsvBatchReader:
         if header is None:
             self.problems = read_problems or [no_header_problem(self.name)]
             return
-        layout = _CsvLayout.from_header(header.values, self.problems)
+        layout = CsvLayout.from_header(header.values, self.problems)
         converter = _Converter(layout)
         names = [f"c{i}" for i in range(layout.width)]
         limit = csv.field_size_limit()
@@ -703,7 +702,7 @@ class _CsvBatchReader:
         if header is None:
             problems.extend(read_problems or [no_header_problem(self.name)])
             return
-        layout = _CsvLayout.from_header(header.values, problems)
+        layout = CsvLayout.from_header(header.values, problems)
         converter = _Converter(layout)
         already = self.yielded
         buffers = _Buffers(self.rows_per_batch)

@@ -41,9 +41,9 @@ except ImportError as error:  # pragma: no cover - exercised only without pandas
 from regencord.isncsci.batch.codes import ANAL, encode
 from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE, ExamBatch
 from regencord.isncsci.cells import AnalFunction, CellKind, parse_cell
+from regencord.isncsci.columns import EXAM_COLUMNS, EXAM_ID_COLUMN, CsvLayout
 from regencord.isncsci.errors import InvalidExam, Problem
 from regencord.isncsci.exam import SIDES
-from regencord.isncsci.io import EXAM_COLUMNS, EXAM_ID_COLUMN, _CsvLayout
 from regencord.isncsci.levels import DERMATOMES, MYOTOMES, NON_KEY_MUSCLE_LEVELS, Level
 
 __all__ = ["ExtraColumns", "exam_batch_from_frame"]
@@ -95,7 +95,7 @@ def exam_batch_from_frame(
         frame = frame.iloc[:, keep]
         header = [header[i] for i in keep]
     problems: list[Problem] = []
-    layout = _CsvLayout.from_header(header, problems)
+    layout = CsvLayout.from_header(header, problems)
     n = len(frame)
 
     def codes(column: str, parse: Parse, empty: int) -> I16 | None:
@@ -208,7 +208,7 @@ def _nkm_code(text: str) -> int | None:
     return int(level) if level in NON_KEY_MUSCLE_LEVELS else None
 
 
-def _ids(frame: pd.DataFrame, layout: _CsvLayout) -> tuple[str | None, ...]:
+def _ids(frame: pd.DataFrame, layout: CsvLayout) -> tuple[str | None, ...]:
     position = layout.positions.get(EXAM_ID_COLUMN)
     if position is None:
         return (None,) * len(frame)
@@ -221,7 +221,7 @@ def _ids(frame: pd.DataFrame, layout: _CsvLayout) -> tuple[str | None, ...]:
 
 
 def _row_problems(
-    frame: pd.DataFrame, layout: _CsvLayout, rows: Sequence[int] | npt.NDArray[np.intp], start: int
+    frame: pd.DataFrame, layout: CsvLayout, rows: Sequence[int] | npt.NDArray[np.intp], start: int
 ) -> list[Problem]:
     """The problems of ``rows``, by the CSV reader's validation of each row's text."""
     problems: list[Problem] = []
