@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from regencord.isncsci import Exam, InvalidExam, classify
-from regencord.isncsci.batch import ExamBatch, classify_batch, csv_io
+from regencord.isncsci.batch import ExamBatch, classify_batch, csv_io, result_files, tokens
 from regencord.isncsci.batch.csv_io import (
     ResultWriter,
     iter_csv_batches,
@@ -131,9 +131,9 @@ def test_values_of_two_to_four_bytes_are_packed_as_tokens() -> None:
     lengths = np.array([len(v) for v in values], np.int32)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
     short = (lengths >= 2) & (lengths <= 4)
-    packed = csv_io._packed(data, starts[short], lengths[short])
-    assert packed.tolist() == [csv_io._pack(v.encode()) for v in values if 2 <= len(v) <= 4]
-    assert csv_io._packed(data[:-1], starts[1:2], lengths[1:2]).tolist() == [csv_io._pack(b"3**")]
+    packed = tokens.packed(data, starts[short], lengths[short])
+    assert packed.tolist() == [tokens.pack(v.encode()) for v in values if 2 <= len(v) <= 4]
+    assert tokens.packed(data[:-1], starts[1:2], lengths[1:2]).tolist() == [tokens.pack(b"3**")]
 
 
 def test_ids_are_stripped_and_empty_ids_are_none(tmp_path: Path) -> None:
@@ -512,7 +512,7 @@ def test_results_are_written_as_the_scalar_writer_writes_them(fmt: FileFormat) -
 
 @pytest.mark.parametrize("fmt", list(FileFormat))
 def test_batch_after_batch_makes_one_file(fmt: FileFormat, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csv_io, "_ROWS_PER_WRITE", 7)
+    monkeypatch.setattr(result_files, "_ROWS_PER_WRITE", 7)
     exams = tricky_exams()
     expected = io.StringIO()
     write_results(results_of(exams), expected, fmt)

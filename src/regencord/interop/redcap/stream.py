@@ -57,15 +57,10 @@ from regencord.interop.redcap.mapping import (
 )
 from regencord.isncsci.batch import ExamBatch
 from regencord.isncsci.batch.codes import ANAL, NT_VALUE
-from regencord.isncsci.batch.csv_io import (
-    EMPTY_CODE,
-    INVALID_CODE,
-    NO_MUSCLE_CODE,
-    PREFETCH,
-    Tokens,
-    read_ahead,
-)
+from regencord.isncsci.batch.csv_io import PREFETCH
 from regencord.isncsci.batch.exam_batch import NO_NON_KEY_MUSCLE
+from regencord.isncsci.batch.prefetch import read_ahead
+from regencord.isncsci.batch.tokens import EMPTY_CODE, INVALID_CODE, NO_MUSCLE_CODE, Tokens
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import parse_non_key_muscle
 from regencord.isncsci.levels import NON_KEY_MUSCLE_LEVELS
