@@ -20,7 +20,7 @@ process runs the command in-process (the Typer app, as the console script does) 
   child's ``ru_maxrss``.)
 
 Files of more than 32 MiB are classified in a worker process (see
-:func:`regencord.cli.commands.classify._classified_in_worker`), whose fork server first
+:func:`regencord.isncsci.batch.pipeline._classified_in_worker`), whose fork server first
 imports the program's main module: this script imports the command line application at
 its top, as the ``regencord`` console script does, so that the worker starts as late as
 it does for a user (the first batches are classified in the main process meanwhile).

@@ -13,7 +13,7 @@ import pytest
 from regencord.cli.commands import classify as command
 from regencord.isncsci import Exam, classify
 from regencord.isncsci import batch as batch_engine
-from regencord.isncsci.batch import csv_io
+from regencord.isncsci.batch import csv_io, pipeline
 from regencord.isncsci.io import ExamSource, FileFormat, save_exams, write_results
 from regencord.isncsci.synthetic import generate_exams
 from tests.cli.test_classify import assert_refused, run
@@ -152,10 +152,10 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 def in_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Classify in the worker process whatever the file's size, 50 exams a batch, every
     batch there (waiting for the worker to start)."""
-    monkeypatch.setattr(command, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "PIPELINE_MIN_BYTES", 0)
     monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 50)
-    monkeypatch.setattr(command, "_worker_started", lambda started: started.result() == 0)
-    monkeypatch.setattr(command, "classify_batch", refused)
+    monkeypatch.setattr(pipeline, "_worker_started", lambda started: started.result() == 0)
+    monkeypatch.setattr(pipeline, "classify_batch", refused)
 
 
 def refused(batch: Any) -> Any:
@@ -196,7 +196,7 @@ def test_batches_read_before_the_worker_starts_are_classified_here(
 ) -> None:
     """The worker takes a while to start: the first batches are classified in this
     process, the others in the worker; the same bytes, in order."""
-    monkeypatch.setattr(command, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "PIPELINE_MIN_BYTES", 0)
     monkeypatch.setattr(command, "CSV_ROWS_PER_BATCH", 50)
     checks: list[bool] = []
 
@@ -211,8 +211,8 @@ def test_batches_read_before_the_worker_starts_are_classified_here(
         here.append(len(batch))
         return classify_here(batch)
 
-    monkeypatch.setattr(command, "_worker_started", started)
-    monkeypatch.setattr(command, "classify_batch", spy)
+    monkeypatch.setattr(pipeline, "_worker_started", started)
+    monkeypatch.setattr(pipeline, "classify_batch", spy)
     exams = [
         Exam.from_praxis(e, index=i)
         for i, e in enumerate(generate_exams(230, seed=12, nt_rate=0.05, tag_rate=0.05), 1)

@@ -1,27 +1,23 @@
 """``regencord classify``: classify ISNCSCI exams read from a JSON or CSV file.
 
 The command only wires options to the engine and renders what comes back: a table,
-explanations, problems. Results written to a file or printed as JSON/CSV come from the
-vectorized engine (:mod:`regencord.isncsci.batch`): a CSV file is streamed a batch of exams
-at a time (:func:`~regencord.isncsci.batch.csv_io.iter_csv_batches`), each batch's results
-appended to the output, so memory stays flat however long the file; a JSON file is parsed
-whole. The table and ``--explain`` use the scalar engine exam by exam
+explanations, problems, a progress bar. Results written to a file or printed as JSON/CSV
+come from the engine's streaming pipeline
+(:func:`regencord.isncsci.batch.pipeline.classify_file`: a CSV file a batch of exams at a
+time, each batch's results appended to the output, memory flat however long the file).
+The table and ``--explain`` use the scalar engine exam by exam
 (:mod:`regencord.isncsci.io`); they are meant for a screenful of exams.
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
 import sys
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO, TypeVar, cast
+from typing import Annotated, NoReturn, TextIO, TypeVar
 
 import typer
 from rich import box
@@ -39,9 +35,7 @@ from rich.table import Table
 from rich.text import Text
 
 from regencord.isncsci import ENGINE_VERSION, Classification, Exam, InvalidExam, Problem
-from regencord.isncsci import batch as batch_engine
-from regencord.isncsci.batch import BatchClassification, ExamBatch, classify_batch
-from regencord.isncsci.batch.csv_io import ResultWriter, iter_csv_batches
+from regencord.isncsci.batch.pipeline import ROWS_PER_BATCH, classify_file
 from regencord.isncsci.errors import exam_label
 from regencord.isncsci.io import (
     ExamSource,
@@ -64,10 +58,8 @@ PROGRESS_MIN_BYTES = 256 * 1024
 """A CSV file is not counted first: a progress bar is shown (on a terminal) for files larger
 than this, about :data:`PROGRESS_MIN_EXAMS` exam rows."""
 
-CSV_ROWS_PER_BATCH = 65_536
-"""Exams of a CSV file read, classified and written at a time. Smaller than the reader's
-default: as fast end to end (the engine's working arrays stay in cache) with a lower peak
-memory (see ``benchmarks/bench_csv_pipeline.py``)."""
+CSV_ROWS_PER_BATCH = ROWS_PER_BATCH
+"""Exams of a CSV file read, classified and written at a time (the pipeline's default)."""
 
 TABLE_MAX_EXAMS = 1000
 """The most exams printed as a table: the table is built whole (its columns fit its widest
@@ -308,115 +300,32 @@ def _advancing(items: Iterable[T], progressed: Progressed) -> Iterator[T]:
 
 
 def _classify_in_bulk(source: ExamSource, stream: TextIO, fmt: FileFormat) -> int:
-    """Classify every exam of ``source`` with the vectorized engine, writing the results
-    to ``stream`` a batch at a time; return how many. Raises :class:`InvalidExam` (with
-    every problem of the input) after writing the valid batches before the problems were
-    found: the caller discards what was written.
-
-    (Reading and classifying the next batch in a worker thread while this one is written
-    was measured: no gain, the formatting holds the GIL. pyarrow does parse ahead in a
-    thread of the CSV reader's own.)"""
-    writer = ResultWriter(stream, fmt)
-    batches = _batches(source)
-    results = _classified_in_worker(batches) if _large(source) else _classified(batches)
-    for result in results:
-        writer.write(result)
-    return writer.close()
+    """Classify every exam of ``source`` with the engine's streaming pipeline
+    (:func:`~regencord.isncsci.batch.pipeline.classify_file`), with a progress bar on a
+    terminal; raises :class:`InvalidExam` after writing the batches before the problems."""
+    with _bar(in_bytes=source.format is FileFormat.CSV) as progressed:
+        return classify_file(
+            source, stream, fmt, rows_per_batch=CSV_ROWS_PER_BATCH, progress=progressed
+        )
 
 
-PIPELINE_MIN_BYTES = 32 << 20
-"""CSV inputs larger than this are classified in a second process while this one reads
-and writes (a pipeline over two cores); smaller ones are not worth its start-up."""
+@contextmanager
+def _bar(*, in_bytes: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback ``(done, total)`` that starts a bar (see :func:`_progress`) the
+    first time it is called, if the total deserves one: bytes of a CSV file
+    (:func:`csv_progress_wanted`), else exams (:func:`progress_wanted`)."""
+    with ExitStack() as stack:
+        moved: Progressed | None = None
 
+        def progressed(done: int, total: int) -> None:
+            nonlocal moved
+            if moved is None:
+                rule = csv_progress_wanted if in_bytes else progress_wanted
+                wanted = rule(total, stderr_is_terminal=_tty())
+                moved = stack.enter_context(_progress(total, wanted=wanted, in_bytes=in_bytes))
+            moved(done)
 
-def _large(source: ExamSource) -> bool:
-    if source.format is not FileFormat.CSV:
-        return False
-    try:
-        return source.path.stat().st_size > PIPELINE_MIN_BYTES
-    except OSError:
-        return False
-
-
-def _classified(batches: Iterable[ExamBatch], first: int = 1) -> Iterator[BatchClassification]:
-    """The results of ``batches`` (exams numbered from ``first``), classified here."""
-    for batch in batches:
-        if len(batch):
-            try:
-                result = classify_batch(batch)
-            except Exception as e:
-                e.add_note(f"while classifying exams {first} to {first + len(batch) - 1}")
-                raise
-            yield result
-            first += len(batch)
-
-
-def _classified_in_worker(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
-    """Like :func:`_classified`, with ``classify_batch`` in a worker process: the next
-    batches are read (here) while earlier ones are classified (there), results in order.
-
-    The worker takes a while to start (it imports the program's main module: with the
-    ``regencord`` script, the whole command line, over a second); the batches read until
-    then are classified here."""
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        started = pool.submit(int)  # done once the worker runs
-        pending: deque[tuple[int, tuple[str | None, ...], Future[BatchClassification]]] = deque()
-        first = 1
-        for batch in batches:
-            if not len(batch):
-                continue
-            if pending or _worker_started(started):
-                # The ids stay here: only the cell arrays cross to the worker and back.
-                # The engine's function is sent (by name): the worker does not import
-                # this module.
-                exams = replace(batch, ids=(None,) * len(batch))
-                job = pool.submit(batch_engine.classify_batch, exams)
-                pending.append((first, batch.ids, job))
-            else:
-                yield from _classified([batch], first)
-            first += len(batch)
-            while len(pending) > 2:
-                yield _result(*pending.popleft())
-        while pending:
-            yield _result(*pending.popleft())
-
-
-def _worker_started(started: Future[int]) -> bool:
-    """Whether the worker process has run its first job ``started``."""
-    return started.done()
-
-
-def _result(
-    first: int, ids: tuple[str | None, ...], future: Future[BatchClassification]
-) -> BatchClassification:
-    try:
-        result = future.result()
-    except Exception as e:
-        e.add_note(f"while classifying exams {first} to {first + len(ids) - 1}")
-        raise
-    result.ids = ids
-    return result
-
-
-def _batches(source: ExamSource) -> Iterator[ExamBatch]:
-    """The exams of ``source``: a CSV file a batch at a time, a JSON file as one batch."""
-    if source.format is FileFormat.CSV:
-        try:
-            size = source.path.stat().st_size
-        except OSError:
-            size = 0  # the reader reports it
-        wanted = csv_progress_wanted(size, stderr_is_terminal=_tty())
-        with _progress(size, wanted=wanted, in_bytes=True) as progressed:
-            yield from iter_csv_batches(
-                source.path, rows_per_batch=CSV_ROWS_PER_BATCH, progress=progressed
-            )
-        return
-    items = source.json_items()
-    wanted = progress_wanted(len(items), stderr_is_terminal=_tty())
-    with _progress(len(items), wanted=wanted) as progressed:
-        exams = cast(Sequence[Mapping[str, Any]], items)
-        yield ExamBatch.from_praxis(_advancing(exams, progressed))
+        yield progressed
 
 
 def _tap(
