@@ -213,3 +213,33 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path: Path) -> None:
     classify_export(RedcapExport(windows), two)
     assert two.getvalue() == one.getvalue()
     assert len(one.getvalue().splitlines()) == 5
+
+
+def test_a_large_export_is_classified_in_a_worker_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large export's batches are classified in a second process (as a large exam CSV
+    file's are): the same results and differences, in order."""
+    from regencord.isncsci.batch import pipeline
+
+    rows = exam_rows(30)
+    rows[2]["asia_impairment_scale"] = "E" if rows[2]["asia_impairment_scale"] != "E" else "A"
+    source = write_export(tmp_path / "records.csv", with_noise(rows))
+    here = tmp_path / "here.csv"
+    args = ["classify", source, "--input-format", "redcap", "--format", "redcap"]
+    assert run(*args, "-o", here, "--differences", tmp_path / "here.diff.csv").exit_code == 0
+
+    def refused(batch: object) -> object:
+        raise AssertionError("classified in this process")
+
+    monkeypatch.setattr(pipeline, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "_worker_started", lambda started: started.result() == 0)
+    monkeypatch.setattr(pipeline, "classify_batch", refused)
+    there = tmp_path / "there.csv"
+    result = run(*args, "-o", there, "--differences", tmp_path / "there.diff.csv")
+    assert result.exit_code == 0, result.output
+    assert "classified 120 exam rows" in result.output
+    assert there.read_bytes() == here.read_bytes()
+    diff = (tmp_path / "there.diff.csv").read_text()
+    assert diff == (tmp_path / "here.diff.csv").read_text()
+    assert diff.count("\n") == 2  # the header and the one stored AIS that differs

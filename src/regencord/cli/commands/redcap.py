@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
@@ -16,6 +17,7 @@ from regencord.cli.followup import TrialOption
 from regencord.cli.options import DbOption, UserOption, run, say, user_of
 from regencord.interop.redcap.results import RedcapClassified, classify_export
 from regencord.interop.redcap.stream import InvalidRedcap, RedcapExport
+from regencord.isncsci.batch.pipeline import classified, worth_a_worker
 from regencord.isncsci.files import OutputError, atomic_write
 from regencord.services.database import Database
 from regencord.services.redcap import (
@@ -69,7 +71,10 @@ def classify_redcap(
                 io.StringIO() if output is None else files.enter_context(atomic_write(output))
             )
             diff = None if differences is None else files.enter_context(atomic_write(differences))
-            summary = classify_export(export, out, diff)
+            in_worker = worth_a_worker(input_path)
+            summary = classify_export(
+                export, out, diff, classified=partial(classified, in_worker=in_worker)
+            )
     except InvalidRedcap as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)

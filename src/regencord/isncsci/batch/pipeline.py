@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Final, TextIO, cast
 
 from regencord.isncsci.batch import engine
@@ -36,7 +37,14 @@ from regencord.isncsci.batch.result_files import ResultWriter
 from regencord.isncsci.files import FileFormat
 from regencord.isncsci.reading import ExamSource
 
-__all__ = ["PIPELINE_MIN_BYTES", "ROWS_PER_BATCH", "Progress", "classify_file"]
+__all__ = [
+    "PIPELINE_MIN_BYTES",
+    "ROWS_PER_BATCH",
+    "Progress",
+    "classified",
+    "classify_file",
+    "worth_a_worker",
+]
 
 ROWS_PER_BATCH: Final = 65_536
 """Exams of a CSV file read, classified and written at a time by default. Smaller than the
@@ -68,7 +76,7 @@ def classify_file(
     thread of the CSV reader's own.)"""
     writer = ResultWriter(stream, fmt)
     batches = _batches(source, rows_per_batch, progress or _ignore)
-    results = _classified_in_worker(batches) if _large(source) else _classified(batches)
+    results = classified(batches, in_worker=_large(source))
     for result in results:
         writer.write(result)
     return writer.close()
@@ -79,12 +87,24 @@ def _ignore(done: int, total: int) -> None:
 
 
 def _large(source: ExamSource) -> bool:
-    if source.format is not FileFormat.CSV:
-        return False
+    return source.format is FileFormat.CSV and worth_a_worker(source.path)
+
+
+def worth_a_worker(path: Path) -> bool:
+    """Whether a file is large enough (:data:`PIPELINE_MIN_BYTES`) for its batches to be
+    classified in a second process (see :func:`classified`)."""
     try:
-        return source.path.stat().st_size > PIPELINE_MIN_BYTES
+        return path.stat().st_size > PIPELINE_MIN_BYTES
     except OSError:
         return False
+
+
+def classified(batches: Iterable[ExamBatch], *, in_worker: bool) -> Iterator[BatchClassification]:
+    """The results of ``batches``, in order: classified here, or (``in_worker``) in a
+    second process while the caller reads the next batches and writes the results of the
+    earlier ones (the batches read before the worker has started are classified here).
+    Used by :func:`classify_file` and by the REDCap export's classification."""
+    return _classified_in_worker(batches) if in_worker else _classified(batches)
 
 
 def _batches(source: ExamSource, rows_per_batch: int, progress: Progress) -> Iterator[ExamBatch]:
