@@ -226,7 +226,7 @@ def test_a_large_export_is_classified_in_a_worker_process(
     rows[2]["asia_impairment_scale"] = "E" if rows[2]["asia_impairment_scale"] != "E" else "A"
     source = write_export(tmp_path / "records.csv", with_noise(rows))
     here = tmp_path / "here.csv"
-    args = ["classify", source, "--input-format", "redcap", "--format", "redcap"]
+    args: list[str | Path] = ["classify", source, "--input-format", "redcap", "--format", "redcap"]
     assert run(*args, "-o", here, "--differences", tmp_path / "here.diff.csv").exit_code == 0
 
     def refused(batch: object) -> object:
