@@ -5,7 +5,7 @@ stored results that differ from the fresh classification.
 Result CSV: the identity columns the input has (``record_id``, ``redcap_event_name``,
 ``redcap_repeat_instrument``, ``redcap_repeat_instance``: REDCap's import needs the same
 ones as its export) then the 25 result fields, in Praxis notation. Each distinct value is
-CSV-quoted once; pyarrow joins the rows.
+CSV-quoted once; pyarrow takes every row's pieces at once from one string array.
 
 Differences CSV: one row per differing field: the identity columns, ``field``, ``stored``
 (as in the file), ``classified``. A stored value differs when, all whitespace removed, it
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,6 +34,8 @@ from regencord.isncsci.batch.result import EncodedColumn
 
 Classifier = Callable[[Iterable[ExamBatch]], Iterator[BatchClassification]]
 """Classifies batch after batch, results in order (the CLI may use a worker process)."""
+
+Intp = npt.NDArray[np.intp]
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 _SPACE = re.compile(r"\s+")
@@ -64,9 +67,39 @@ def _csv_field(column: pa.Array) -> pa.Array:
     return pc.if_else(needs, quoted, column)
 
 
-def _encoded_field(column: EncodedColumn) -> pa.Array:
-    categories = pa.array([_quoted(str(c)) for c in column.categories], pa.string())
-    return categories.take(pa.array(column.codes.reshape(-1)))
+def _rows(batch: RedcapBatch, fresh: dict[str, EncodedColumn], identity: list[str]) -> pa.Array:
+    """The result CSV rows of a batch, one string each (with its line end). Every row's
+    pieces are taken at once from one string array: first each result field's distinct
+    values as fields, each after its comma (the last field's with the line end; fields
+    that share their values share their pieces), then the identity columns (as fields,
+    each but the first after its comma)."""
+    texts: list[str] = []
+    columns: list[tuple[Intp, int]] = []
+    starts: dict[tuple[int, bool], int] = {}
+    last = RESULT_FIELDS[-1][0]
+    for name, _ in RESULT_FIELDS:
+        column = fresh[name]
+        key = (id(column.categories), name == last)
+        if key not in starts:
+            starts[key] = len(texts)
+            end = "\n" if name == last else ""
+            texts += ["," + _quoted(str(c)) + end for c in column.categories.tolist()]
+        columns.append((column.codes.reshape(-1), starts[key]))
+    n = len(batch.exams)
+    pieces = [pa.array(texts, pa.large_string())]
+    for k, name in enumerate(identity):
+        field = _csv_field(batch.identity[name])
+        if k:
+            field = pc.binary_join_element_wise(",", field, "")
+        pieces.append(field.cast(pa.large_string()))
+    index = np.empty((n, len(identity) + len(columns)), np.int64)
+    at = len(texts)
+    for k in range(len(identity)):
+        index[:, k] = np.arange(at, at + n)
+        at += n
+    for k, (codes, first) in enumerate(columns, len(identity)):
+        np.add(codes, first, out=index[:, k], casting="unsafe")
+    return pa.concat_arrays(pieces).take(pa.array(index.reshape(-1)))
 
 
 class RedcapResultWriter:
@@ -83,10 +116,7 @@ class RedcapResultWriter:
 
     def write(self, batch: RedcapBatch, result: BatchClassification) -> None:
         fresh = result.encoded_columns()
-        pieces = [_csv_field(batch.identity[k]) for k in self.identity]
-        pieces += [_encoded_field(fresh[name]) for name, _ in RESULT_FIELDS]
-        lines = pc.binary_join_element_wise(*pieces, ",")
-        self.out.write(_joined(pc.binary_join_element_wise(lines, "\n", "")))
+        self.out.write(_joined(_rows(batch, fresh, self.identity)))
         self.rows += len(result)
         if batch.stored:
             self._compare(batch, fresh)
@@ -138,11 +168,12 @@ class RedcapResultWriter:
 
 
 def _joined(lines: pa.Array) -> str:
-    """The text of a string array's values, one after the other (its data buffer)."""
-    offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1, lines.offset * 4)
-    data = lines.buffers()[2]
-    text: str = data[int(offsets[0]) : int(offsets[-1])].to_pybytes().decode()
-    return text
+    """The text of a large string array's values, one after the other (its data buffer)."""
+    _, offsets_buffer, data = lines.buffers()
+    if data is None or not len(lines):
+        return ""
+    offsets = np.frombuffer(offsets_buffer, np.int64, len(lines) + 1, lines.offset * 8)
+    return str(memoryview(data)[offsets[0] : offsets[-1]], "utf-8")
 
 
 def _here(batches: Iterable[ExamBatch]) -> Iterator[BatchClassification]:
