@@ -116,10 +116,10 @@ class Tokens:
         codes: U8 = self._single.take(data.take(starts))
         rows = np.flatnonzero(lengths != 1)  # a value of one byte is ASCII (valid UTF-8)
         if rows.size:
-            codes[rows] = self._resolve(column, rows, starts[rows], lengths[rows], data)
+            codes[rows] = self._resolve(rows, starts[rows], lengths[rows], data)
         return codes
 
-    def _resolve(self, column: pa.Array, rows: Intp, starts: I32, lengths: I32, data: U8) -> U8:
+    def _resolve(self, rows: Intp, starts: I32, lengths: I32, data: U8) -> U8:
         """Codes of values that are not one ASCII byte: empty, packed tokens, the rest
         parsed one distinct value at a time."""
         codes = np.full(rows.size, _UNRESOLVED, np.uint8)
@@ -132,8 +132,12 @@ class Tokens:
             codes[short[found]] = self._key_codes[at[found]]
         rest = np.flatnonzero(codes == _UNRESOLVED)
         if rest.size:
-            values = column.take(pa.array(rows[rest])).to_pylist()
-            codes[rest] = [self.code(v) for v in values]
+            # Read from the column's bytes (UTF-8, checked by pyarrow): no pyarrow
+            # conversion to Python objects, which would import pandas on first use.
+            codes[rest] = [
+                self.code(data[start : start + length].tobytes().decode("utf-8"))
+                for start, length in zip(starts[rest].tolist(), lengths[rest].tolist(), strict=True)
+            ]
         return codes
 
 
