@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.isncsci.batch.test_parity import check_batch
-from tests.isncsci.builders import make_exam, names, run, tagged_names
+from tests.isncsci.builders import make_exam, names, run, set_cells, tagged_names
 
 
 def _both_engines(exam: dict[str, Any]) -> Any:
@@ -106,3 +106,17 @@ def test_motor_zpp_at_a_motor_level_reached_through_its_own_tagged_muscle() -> N
     assert tagged_names(result.right.motor) == {"C5"}
     assert names(result.right.motor_zpp) == {"C5"}
     assert tagged_names(result.right.motor_zpp) == set()
+
+
+def test_grade_that_holds_with_every_tag_rejected_is_untagged() -> None:
+    # VAC Yes; the NLI is C4* only through right C4 pin prick 0** (C3 without the tag), and
+    # no key muscle works: C at C4* and at C3, so C holds whether or not the tag is accepted
+    # (T1, A11; the reference: C). Before: C*.
+    exam = make_exam(level_right="C4", level_left="C4", vac="Yes", dap="Yes")
+    exam = set_cells(exam, {"right.pinPrick.C4": "0**"})
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"C4"}
+    assert tagged_names(result.neurological_level) == {"C4"}
+    assert names(result.ais) == {"C"}
+    assert tagged_names(result.ais) == set()
+    assert any("tags the NLI rests on are accepted" in x for x in result.explain())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from regencord.isncsci.exam import Exam, Side
+from regencord.isncsci.cells import AnalFunction, Cell
+from regencord.isncsci.exam import Exam, Side, SideExam
 from regencord.isncsci.levels import Level, LevelOutcome, Marker, outcome_sort_key
 from regencord.isncsci.outcome import Outcome
 from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
@@ -128,7 +129,9 @@ def classify(exam: Exam) -> Classification:
     steps += _describe("Neurological level of injury", nli.outcome, nli.reasons)
     complete = completeness(exam)
     steps += _describe("Injury", complete.outcome, complete.reasons)
-    ais = asia_impairment_scale(exam, complete.outcome, nli.outcome, sensory, motor)
+    ais = asia_impairment_scale(
+        exam, complete.outcome, nli.outcome, sensory, motor, _grades_without_tags(exam, nli.outcome)
+    )
     steps += _describe("AIS", ais.outcome, ais.reasons)
     incomplete_without_vac = sensory_sparing(exam)
     sides: dict[Side, SideLevels] = {}
@@ -149,6 +152,32 @@ def classify(exam: Exam) -> Classification:
         exam_id=exam.id,
         steps=tuple(steps),
     )
+
+
+def _grades_without_tags(exam: Exam, nli: Outcome[LevelOutcome]) -> frozenset[AIS]:
+    """The AIS grades of ``exam`` with every non-SCI tag rejected (each tagged cell read as
+    its recorded score), when the AIS step needs them: VAC Yes and an NLI resting on a tag,
+    where a C or D that holds without the tags is untagged (docs/adjudications.md A11)."""
+    if exam.vac is not AnalFunction.YES or not nli.tagged:
+        return frozenset()
+    return classify(without_tags(exam)).ais.values
+
+
+def without_tags(exam: Exam) -> Exam:
+    """``exam`` with every cell's non-SCI tag removed (``1**`` → ``1``, ``NT*`` → ``NT``)."""
+
+    def plain(side: SideExam) -> SideExam:
+        def grid(cells: Mapping[Level, Cell]) -> dict[Level, Cell]:
+            return {lv: Cell(c.score) for lv, c in cells.items()}
+
+        return replace(
+            side,
+            motor=grid(side.motor),
+            light_touch=grid(side.light_touch),
+            pin_prick=grid(side.pin_prick),
+        )
+
+    return replace(exam, right=plain(exam.right), left=plain(exam.left))
 
 
 def _label(value: object) -> str:

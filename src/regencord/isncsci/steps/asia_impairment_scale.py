@@ -108,8 +108,11 @@ def asia_impairment_scale(
     nli: Outcome[LevelOutcome],
     sensory_levels: dict[str, Outcome[LevelOutcome]],
     motor_levels: dict[str, Outcome[LevelOutcome]],
+    grades_without_tags: frozenset[AIS] = frozenset(),
 ) -> Explained[AIS]:
-    """Every AIS grade the exam allows, each with why."""
+    """Every AIS grade the exam allows, each with why. ``grades_without_tags``: the grades
+    of the same exam with every non-SCI tag rejected (each tagged cell read as recorded),
+    needed only when VAC is Yes and the NLI rests on a tag (A11)."""
     builder: OutcomeBuilder[AIS] = OutcomeBuilder()
     levels = [*sensory_levels.values(), *motor_levels.values()]
     if all(Marker.INT in outcome for outcome in levels):
@@ -132,7 +135,7 @@ def asia_impairment_scale(
         # B, C and D all rest on a tagged sensory incompleteness (T9).
         tag = incomplete_tag or mi.tagged
         if mi.answer:
-            builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))
+            builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac, grades_without_tags))
         else:
             why = (
                 "sensory incomplete, motor complete: no voluntary anal contraction and no motor"
@@ -143,13 +146,18 @@ def asia_impairment_scale(
 
 
 def _motor_incomplete_grades(
-    exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
+    exam: Exam,
+    nli: Outcome[LevelOutcome],
+    tagged: bool,
+    nli_tags_count: bool,
+    grades_without_tags: frozenset[AIS],
 ) -> list[tuple[AIS, bool, str]]:
     """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
     that holds whether or not the counted tagged muscles count is untagged (T1); across
     NLIs a grade is tagged when any NLI reaches it only through a tagged count (case 130).
     The NLI's own tag counts when motor incompleteness rests on VAC, unless the grade
-    also holds at an untagged NLI (T1: it holds whether or not the NLI's tag is accepted)."""
+    also holds at an untagged NLI or with every tag rejected (T1: it holds whether or not
+    the NLI's tag is accepted)."""
     count_tagged: dict[AIS, bool] = {}
     nli_tagged: dict[AIS, bool] = {}
     at_untagged_nli: set[AIS] = set()
@@ -183,9 +191,14 @@ def _motor_incomplete_grades(
                     )
     out = []
     for grade, tag in count_tagged.items():
-        tag = tag or (nli_tagged[grade] and grade not in at_untagged_nli)
+        untagged_elsewhere = grade in at_untagged_nli or grade in grades_without_tags
+        tag = tag or (nli_tagged[grade] and not untagged_elsewhere)
         if nli_tagged[grade] and not tag:
-            reasons[grade] += "; holds at an NLI that rests on no non-SCI tag"
+            reasons[grade] += (
+                "; holds at an NLI that rests on no non-SCI tag"
+                if grade in at_untagged_nli
+                else "; holds whether or not the non-SCI tags the NLI rests on are accepted"
+            )
         out.append((grade, tag, reasons[grade]))
     return out
 
