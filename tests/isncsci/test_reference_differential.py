@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.isncsci.reference.compare import Comparison, compare
-from tests.isncsci.reference.completions import Union
+from tests.isncsci.reference.completions import Reach
 from tests.isncsci.reference.diff import format_difference, summary
 from tests.isncsci.reference.engines import classify_ours
 from tests.isncsci.reference.generator import generate
@@ -36,7 +36,7 @@ SHOWN = 5
 @cache
 def _reference(
     category: str,
-) -> tuple[list[dict[str, Any]], list[Flat], dict[int, tuple[Union, bool]]]:
+) -> tuple[list[dict[str, Any]], list[Flat], dict[int, Reach]]:
     """The category's exams, the reference's results and the completions' unions computed
     so far (shared by the two engines)."""
     exams = generate(category, EXAMS_PER_CATEGORY, SEED)
