@@ -120,3 +120,17 @@ def test_grade_that_holds_with_every_tag_rejected_is_untagged() -> None:
     assert names(result.ais) == {"C"}
     assert tagged_names(result.ais) == set()
     assert any("tags the NLI rests on are accepted" in x for x in result.explain())
+
+
+def test_grade_counting_a_star_muscle_as_antigravity_is_untagged() -> None:
+    # T7, T12: NLI L1, DAP Yes, VAC No, right S1 1 (motor incomplete); at grade >= 3 below
+    # L1: right L3, L4, L5 and left L3, and left L2 2*. D (5 of 10) counts the strength the
+    # tag says the SCI may have spared: untagged; C takes the recorded 2: tagged. The
+    # reference: C*,D*.
+    cells = {f"right.motor.{m}": "3" for m in ("L3", "L4", "L5")}
+    cells |= {"right.motor.S1": "1", "left.motor.L3": "3", "left.motor.L2": "2*"}
+    exam = make_exam(level_right="L1", level_left="L1", dap="Yes", cells=cells)
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"L1"}
+    assert names(result.ais) == {"C", "D"}
+    assert tagged_names(result.ais) == {"C"}

@@ -149,6 +149,27 @@ def _grade_untagged_beside_zero_consider_normal(
     )
 
 
+def _motor_not_normal_below_3(exam: Exam) -> bool:
+    return any(
+        str(v).upper() in ("0*", "1*", "2*", "NT*")
+        for side in ("right", "left")
+        for v in exam[side]["motor"].values()
+    )
+
+
+def _d_untagged_counting_hidden_strength(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T12: the same grades; the reference tags D where ours do not, in an exam with a key
+    muscle recorded below 3 with ``*`` (or ``NT*``): counting it at grade 3 or more (the
+    strength its tag says the SCI may have spared) is untagged (T7)."""
+    if field != "ASIAImpairmentScale" or not _motor_not_normal_below_3(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return differing == ["D"] and mine["D"] == "" and theirs["D"] == "*"
+
+
 def _sensory_nt_not_normal(exam: Exam) -> bool:
     return any(
         str(v).upper() == "NT*"
@@ -173,6 +194,11 @@ def _level_resting_on_nt_not_normal(exam: Exam, field: str, ours: str, ref: str)
 
 
 DIVERGENCES: tuple[Divergence, ...] = (
+    Divergence(
+        "D untagged where it counts a * muscle below 3 at grade 3 or more",
+        "T12",
+        _d_untagged_counting_hidden_strength,
+    ),
     Divergence(
         "NLI or motor level resting on a sensory NT* is tagged",
         "T11",
