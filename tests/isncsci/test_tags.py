@@ -134,3 +134,15 @@ def test_grade_counting_a_star_muscle_as_antigravity_is_untagged() -> None:
     assert names(result.neurological_level) == {"L1"}
     assert names(result.ais) == {"C", "D"}
     assert tagged_names(result.ais) == {"C"}
+
+
+def test_motor_zpp_follows_both_readings_of_a_tagged_sacral_sensation() -> None:
+    # A16: left S4-5 light touch 0* makes the injury complete or incomplete (T4); the
+    # non-key muscle L3 is the ZPP only when incomplete (A5), C5 when complete.
+    exam = make_exam(
+        level_right="C5", level_left="C5", non_key_left="L3", cells={"left.lightTouch.S4_5": "0*"}
+    )
+    result = _both_engines(exam)
+    assert tagged_names(result.completeness) == {"C", "I"}
+    assert names(result.left.motor_zpp) == {"C5", "L3"}
+    assert names(result.right.motor_zpp) == {"C5"}

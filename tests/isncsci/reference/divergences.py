@@ -116,6 +116,28 @@ def _sensory_sparing_rests_on_tag(exam: Exam) -> bool:
     return not plain_present and any(c in ("0*", "0**") for c in cells)
 
 
+def _motor_zpp_of_the_complete_reading(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """A16: S4-5 sensation present only through a tagged 0 (VAC and DAP not Yes), so the
+    injury may be complete (the counted non-key muscle N unused) or incomplete (N used);
+    the reference gives N, ours also the complete reading's motor ZPP, rostral to N. Every
+    shared value has the same tag."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.motor"):
+        return False
+    nkm = str(exam[side].get("lowestNonKeyMuscleWithMotorFunction") or "")
+    if nkm not in _KEY_MUSCLES or not _sensory_sparing_rests_on_tag(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    extra = mine.keys() - theirs.keys()
+    return (
+        nkm in theirs
+        and theirs.keys() <= mine.keys()
+        and bool(extra)
+        and all(v in _ORDER and _ORDER[v] < _ORDER[nkm] for v in extra)
+        and all(mine[v] == theirs[v] for v in theirs)
+    )
+
+
 def _grade_carries_sacral_tag(exam: Exam, field: str, ours: str, ref: str) -> bool:
     """T9: the same grades; ours tag C or D where sensory incompleteness (needed for them
     without VAC) rests on a tagged S4-5 value, the reference does not."""
@@ -218,6 +240,11 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "sensory ZPP at a 0** dermatome is tagged",
         "T8",
         _sensory_zpp_at_zero_consider_normal,
+    ),
+    Divergence(
+        "motor ZPP: also the complete reading of a tagged S4-5 sensation",
+        "A16",
+        _motor_zpp_of_the_complete_reading,
     ),
     Divergence(
         "motor ZPP: a counted non-key muscle below a key muscle with function",
