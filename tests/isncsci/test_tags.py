@@ -146,3 +146,34 @@ def test_motor_zpp_follows_both_readings_of_a_tagged_sacral_sensation() -> None:
     assert tagged_names(result.completeness) == {"C", "I"}
     assert names(result.left.motor_zpp) == {"C5", "L3"}
     assert names(result.right.motor_zpp) == {"C5"}
+
+
+def test_incompleteness_on_0_double_star_beside_0_star_is_tagged() -> None:
+    # T13: S4-5 sensation present only through right light touch 0** (and left 0*).
+    cells = {"right.lightTouch.S4_5": "0**", "left.pinPrick.S4_5": "0*"}
+    result = _both_engines(make_exam(level_right="C5", level_left="C5", cells=cells))
+    assert names(result.completeness) == {"I"}
+    assert tagged_names(result.completeness) == {"I"}
+
+
+def test_sensory_zpp_c1_past_a_0_star_is_tagged() -> None:
+    # T14: the search passes right T5 0* only by taking the recorded 0 (T4, case 88).
+    exam = make_exam(level_right="C1", level_left="C1", cells={"right.lightTouch.T5": "0*"})
+    result = _both_engines(exam)
+    assert names(result.right.sensory_zpp) == {"C1", "T5"}
+    assert tagged_names(result.right.sensory_zpp) == {"C1", "T5"}
+
+
+def test_motor_zpp_at_the_non_key_muscle_is_untagged_beside_a_tagged_key_muscle() -> None:
+    # A17: right L5 0*, right lowest non-key muscle L5 (counted: incomplete, > 3 below T1).
+    exam = make_exam(
+        level_right="T1",
+        level_left="T1",
+        dap="Yes",
+        non_key_right="L5",
+        cells={"right.motor.L5": "0*"},
+    )
+    result = _both_engines(exam)
+    assert names(result.right.motor_zpp) == {"L5"}
+    assert tagged_names(result.right.motor_zpp) == set()
+    assert names(result.ais) == {"C"}
