@@ -27,8 +27,8 @@ from regencord.isncsci.judgements import (
     motor_function_for_grade,
     untagged_readings,
 )
-from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
+from regencord.isncsci.levels import MYOTOMES, Level, LevelValue, Marker
+from regencord.isncsci.possible_values import Explained, PossibleValues, PossibleValuesBuilder
 from regencord.isncsci.rules import (
     at_least_half,
     counted_non_key_muscle,
@@ -49,7 +49,9 @@ class AIS(Enum):
         return self.value
 
 
-def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) -> set[Judgement]:
+def _function_below(
+    exam: Exam, motor_levels: dict[str, PossibleValues[LevelValue]]
+) -> set[Judgement]:
     """Possible answers to 'is there motor function more than three levels below the motor
     level on either side?' (key muscles and the lowest non-key muscle)."""
     per_side: list[set[Judgement]] = []
@@ -104,16 +106,16 @@ def _antigravity_counts(exam: Exam, nli: Level) -> _Counts:
 
 def asia_impairment_scale(
     exam: Exam,
-    completeness: Outcome[Completeness],
-    nli: Outcome[LevelOutcome],
-    sensory_levels: dict[str, Outcome[LevelOutcome]],
-    motor_levels: dict[str, Outcome[LevelOutcome]],
+    completeness: PossibleValues[Completeness],
+    nli: PossibleValues[LevelValue],
+    sensory_levels: dict[str, PossibleValues[LevelValue]],
+    motor_levels: dict[str, PossibleValues[LevelValue]],
     grades_without_tags: frozenset[AIS] = frozenset(),
 ) -> Explained[AIS]:
     """Every AIS grade the exam allows, each with why. ``grades_without_tags``: the grades
     of the same exam with every non-SCI tag rejected (each tagged cell read as recorded),
     needed only when VAC is Yes and the NLI rests on a tag (A11)."""
-    builder: OutcomeBuilder[AIS] = OutcomeBuilder()
+    builder: PossibleValuesBuilder[AIS] = PossibleValuesBuilder()
     levels = [*sensory_levels.values(), *motor_levels.values()]
     if all(Marker.INT in outcome for outcome in levels):
         tag = any(o.is_tagged(Marker.INT) for o in levels)
@@ -147,7 +149,7 @@ def asia_impairment_scale(
 
 def _motor_incomplete_grades(
     exam: Exam,
-    nli: Outcome[LevelOutcome],
+    nli: PossibleValues[LevelValue],
     tagged: bool,
     nli_tags_count: bool,
     grades_without_tags: frozenset[AIS],
