@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from regencord.cli.commands import classify as command
 from regencord.isncsci import Exam, classify
@@ -141,11 +142,31 @@ def test_csv_progress_rule() -> None:
 
 def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bar itself (Rich, on stderr) takes the bytes read so far."""
+    screen = io.StringIO()
+
+    def terminal(*, stderr: bool = False) -> Console:
+        assert stderr, "the progress bar belongs on stderr"
+        return Console(file=screen, force_terminal=True, width=100, stderr=True)
+
+    monkeypatch.setattr(command, "Console", terminal)
     with command._progress(1000, wanted=True, in_bytes=True) as progressed:
         progressed(10)
         progressed(1000)
+    drawn = screen.getvalue()
+    assert "classifying" in drawn
+    assert "100%" in drawn
+    screen.seek(0)
+    screen.truncate()
     with command._progress(3, wanted=True) as progressed:
         progressed(1)
+    drawn = screen.getvalue()
+    assert "classifying" in drawn
+    assert "1/3" in drawn
+    screen.seek(0)
+    screen.truncate()
+    with command._progress(3, wanted=False) as progressed:
+        progressed(1)
+    assert screen.getvalue() == ""
 
 
 @pytest.fixture

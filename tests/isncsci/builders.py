@@ -19,8 +19,8 @@ from regencord.isncsci import (
     Classification,
     Exam,
     Level,
-    LevelOutcome,
-    Outcome,
+    LevelValue,
+    PossibleValues,
     classify,
 )
 
@@ -115,12 +115,12 @@ def run(exam: Mapping[str, Any]) -> Classification:
     return classify(Exam.from_praxis(exam))
 
 
-def names(outcome: Outcome[Any]) -> set[str]:
+def names(outcome: PossibleValues[Any]) -> set[str]:
     """The values of a result as worksheet names: ``{"C5", "INT"}``, ``{"A", "B"}``."""
     return {_name(v) for v in outcome.values}
 
 
-def tagged_names(outcome: Outcome[Any]) -> set[str]:
+def tagged_names(outcome: PossibleValues[Any]) -> set[str]:
     """Names of the values that carry a ``*``."""
     return {_name(v) for v in outcome.tagged}
 
@@ -137,5 +137,5 @@ def levels_between(first: str, last: str) -> list[str]:
     return [lv.name for lv in Level if a <= lv <= b]
 
 
-def level_set(values: Iterable[LevelOutcome]) -> set[str]:
+def level_set(values: Iterable[LevelValue]) -> set[str]:
     return {_name(v) for v in values}

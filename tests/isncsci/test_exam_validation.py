@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from regencord.isncsci import Exam, InvalidExam, Problem
+from regencord.isncsci.levels import Level
 from tests.isncsci.builders import make_exam, normal_exam, set_cells
 
 
@@ -149,11 +150,23 @@ def test_bad_non_key_muscle(value: object) -> None:
     assert repr(value) in p.message
 
 
-@pytest.mark.parametrize("value", ["C5", "T7", "L1", "S1", "s1", ""])
-def test_good_non_key_muscle(value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("C5", Level.C5),
+        ("T7", Level.T7),
+        ("L1", Level.L1),
+        ("S1", Level.S1),
+        ("s1", Level.S1),
+        ("", None),
+    ],
+)
+def test_good_non_key_muscle(value: str, level: Level | None) -> None:
     exam = normal_exam()
     exam["left"]["lowestNonKeyMuscleWithMotorFunction"] = value
-    Exam.from_praxis(exam)
+    parsed = Exam.from_praxis(exam)
+    assert parsed.left.lowest_non_key_muscle is level
+    assert parsed.right.lowest_non_key_muscle is None
 
 
 @pytest.mark.parametrize("key", ["voluntaryAnalContraction", "deepAnalPressure"])

@@ -18,9 +18,9 @@ from regencord.isncsci import (
     Completeness,
     Exam,
     Level,
-    LevelOutcome,
+    LevelValue,
     Marker,
-    Outcome,
+    PossibleValues,
     classify,
 )
 from regencord.isncsci.levels import LOWER_MYOTOMES, UPPER_MYOTOMES
@@ -38,7 +38,7 @@ from tests.isncsci.strategies import (
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-FIELDS: dict[str, Callable[[Classification], Outcome[Any]]] = {
+FIELDS: dict[str, Callable[[Classification], PossibleValues[Any]]] = {
     "right sensory level": lambda c: c.right.sensory,
     "left sensory level": lambda c: c.left.sensory,
     "right motor level": lambda c: c.right.motor,
@@ -276,7 +276,7 @@ def test_all_normal_exam() -> None:
 N_REALISTIC = 2000
 
 
-def _order(value: LevelOutcome) -> int:
+def _order(value: LevelValue) -> int:
     """Rostral-to-caudal order of a level result; INT is below every segment."""
     return 99 if value is Marker.INT else int(value)  # type: ignore[arg-type]
 

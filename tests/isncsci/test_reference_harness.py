@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from regencord.isncsci.synthetic import generate_exam
-from tests.isncsci.reference.compare import REFERENCE_MISSES, _verdict
+from tests.isncsci.reference.compare import REFERENCE_MISSES, REFERENCE_TAGS, _verdict
 from tests.isncsci.reference.completions import (
+    Reach,
     completion_choices,
     completion_count,
     exactness_problems,
@@ -188,11 +189,34 @@ def test_a_difference_is_the_references_miss_only_when_completions_prove_it() ->
         field: frozenset({"C5", "NA"})
     }
     # every completion classified: ours must equal the union, the reference miss a value
-    assert _verdict(exam, field, "C5,NA", "S1,NA", (union, True)).verdict == REFERENCE_MISSES
-    assert _verdict(exam, field, "C5,C6,NA", "NA", (union, True)).verdict == "unexplained"
-    assert _verdict(exam, field, "NA", "C5,NA", (union, True)).verdict == "unexplained"
+    assert (
+        _verdict(exam, field, "C5,NA", "S1,NA", Reach(union, {}, True)).verdict == REFERENCE_MISSES
+    )
+    assert _verdict(exam, field, "C5,C6,NA", "NA", Reach(union, {}, True)).verdict == "unexplained"
+    assert _verdict(exam, field, "NA", "C5,NA", Reach(union, {}, True)).verdict == "unexplained"
     # sampled completions: ours add only witnessed values to the reference's
-    assert _verdict(exam, field, "C5*,NA", "NA", (union, False)).verdict == REFERENCE_MISSES
-    assert _verdict(exam, field, "C5,NA", "S1,NA", (union, False)).verdict == "unexplained"
-    assert _verdict(exam, field, "C5,NA", "C5,NA", (union, False)).verdict == "unexplained"
+    assert (
+        _verdict(exam, field, "C5*,NA", "NA", Reach(union, {}, False)).verdict == REFERENCE_MISSES
+    )
+    assert _verdict(exam, field, "C5,NA", "S1,NA", Reach(union, {}, False)).verdict == "unexplained"
+    assert _verdict(exam, field, "C5,NA", "C5,NA", Reach(union, {}, False)).verdict == "unexplained"
     assert _verdict(exam, field, "T1,NA", "NA", None).verdict == "unexplained"
+
+
+def test_a_tag_difference_is_the_references_only_when_its_completions_say_so() -> None:
+    field = "zoneOfPartialPreservations.motorRight"
+    exam = _exam_with({("right", "motor", "L4"): "NT"})
+    union: dict[str, frozenset[str]] = {f: frozenset() for f in CLASSIFICATION_FIELDS} | {
+        field: frozenset({"C5", "NA"})
+    }
+    tags: dict[str, dict[str, bool]] = {f: {} for f in CLASSIFICATION_FIELDS}
+    tags[field] = {"C5": True, "NA": False}
+    every = Reach(union, tags, True)
+    # ours follow the completions' tags (T1 across completions), the reference does not
+    assert _verdict(exam, field, "C5*,NA", "C5,NA", every).verdict == REFERENCE_TAGS
+    assert _verdict(exam, field, "C5,NA", "C5*,NA", every).verdict == "unexplained"
+    assert _verdict(exam, field, "C5*,NA*", "C5,NA", every).verdict == "unexplained"
+    # sampled completions prove only that a value is reached untagged
+    sampled = Reach(union, tags, False)
+    assert _verdict(exam, field, "C5*,NA", "C5,NA", sampled).verdict == "unexplained"
+    assert _verdict(exam, field, "C5*,NA", "C5*,NA*", sampled).verdict == REFERENCE_TAGS

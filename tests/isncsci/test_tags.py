@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.isncsci.batch.test_parity import check_batch
-from tests.isncsci.builders import make_exam, names, run, tagged_names
+from tests.isncsci.builders import make_exam, names, run, set_cells, tagged_names
 
 
 def _both_engines(exam: dict[str, Any]) -> Any:
@@ -106,3 +106,74 @@ def test_motor_zpp_at_a_motor_level_reached_through_its_own_tagged_muscle() -> N
     assert tagged_names(result.right.motor) == {"C5"}
     assert names(result.right.motor_zpp) == {"C5"}
     assert tagged_names(result.right.motor_zpp) == set()
+
+
+def test_grade_that_holds_with_every_tag_rejected_is_untagged() -> None:
+    # VAC Yes; the NLI is C4* only through right C4 pin prick 0** (C3 without the tag), and
+    # no key muscle works: C at C4* and at C3, so C holds whether or not the tag is accepted
+    # (T1, A11; the reference: C). Before: C*.
+    exam = make_exam(level_right="C4", level_left="C4", vac="Yes", dap="Yes")
+    exam = set_cells(exam, {"right.pinPrick.C4": "0**"})
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"C4"}
+    assert tagged_names(result.neurological_level) == {"C4"}
+    assert names(result.ais) == {"C"}
+    assert tagged_names(result.ais) == set()
+    assert any("tags the NLI rests on are accepted" in x for x in result.explain())
+
+
+def test_grade_counting_a_star_muscle_as_antigravity_is_untagged() -> None:
+    # T7, T12: NLI L1, DAP Yes, VAC No, right S1 1 (motor incomplete); at grade >= 3 below
+    # L1: right L3, L4, L5 and left L3, and left L2 2*. D (5 of 10) counts the strength the
+    # tag says the SCI may have spared: untagged; C takes the recorded 2: tagged. The
+    # reference: C*,D*.
+    cells = {f"right.motor.{m}": "3" for m in ("L3", "L4", "L5")}
+    cells |= {"right.motor.S1": "1", "left.motor.L3": "3", "left.motor.L2": "2*"}
+    exam = make_exam(level_right="L1", level_left="L1", dap="Yes", cells=cells)
+    result = _both_engines(exam)
+    assert names(result.neurological_level) == {"L1"}
+    assert names(result.ais) == {"C", "D"}
+    assert tagged_names(result.ais) == {"C"}
+
+
+def test_motor_zpp_follows_both_readings_of_a_tagged_sacral_sensation() -> None:
+    # A16: left S4-5 light touch 0* makes the injury complete or incomplete (T4); the
+    # non-key muscle L3 is the ZPP only when incomplete (A5), C5 when complete.
+    exam = make_exam(
+        level_right="C5", level_left="C5", non_key_left="L3", cells={"left.lightTouch.S4_5": "0*"}
+    )
+    result = _both_engines(exam)
+    assert tagged_names(result.completeness) == {"C", "I"}
+    assert names(result.left.motor_zpp) == {"C5", "L3"}
+    assert names(result.right.motor_zpp) == {"C5"}
+
+
+def test_incompleteness_on_0_double_star_beside_0_star_is_tagged() -> None:
+    # T13: S4-5 sensation present only through right light touch 0** (and left 0*).
+    cells = {"right.lightTouch.S4_5": "0**", "left.pinPrick.S4_5": "0*"}
+    result = _both_engines(make_exam(level_right="C5", level_left="C5", cells=cells))
+    assert names(result.completeness) == {"I"}
+    assert tagged_names(result.completeness) == {"I"}
+
+
+def test_sensory_zpp_c1_past_a_0_star_is_tagged() -> None:
+    # T14: the search passes right T5 0* only by taking the recorded 0 (T4, case 88).
+    exam = make_exam(level_right="C1", level_left="C1", cells={"right.lightTouch.T5": "0*"})
+    result = _both_engines(exam)
+    assert names(result.right.sensory_zpp) == {"C1", "T5"}
+    assert tagged_names(result.right.sensory_zpp) == {"C1", "T5"}
+
+
+def test_motor_zpp_at_the_non_key_muscle_is_untagged_beside_a_tagged_key_muscle() -> None:
+    # A17: right L5 0*, right lowest non-key muscle L5 (counted: incomplete, > 3 below T1).
+    exam = make_exam(
+        level_right="T1",
+        level_left="T1",
+        dap="Yes",
+        non_key_right="L5",
+        cells={"right.motor.L5": "0*"},
+    )
+    result = _both_engines(exam)
+    assert names(result.right.motor_zpp) == {"L5"}
+    assert tagged_names(result.right.motor_zpp) == set()
+    assert names(result.ais) == {"C"}

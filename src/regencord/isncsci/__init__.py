@@ -11,8 +11,8 @@ from regencord.isncsci.cells import AnalFunction, Cell, Tag
 from regencord.isncsci.classification import ENGINE_VERSION, Classification, SideLevels, classify
 from regencord.isncsci.errors import InvalidExam, Problem
 from regencord.isncsci.exam import Exam, Side, SideExam
-from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Outcome
+from regencord.isncsci.levels import DERMATOMES, MYOTOMES, Level, LevelValue, Marker
+from regencord.isncsci.possible_values import PossibleValues
 from regencord.isncsci.steps.asia_impairment_scale import AIS
 from regencord.isncsci.steps.completeness import Completeness
 from regencord.isncsci.steps.totals import SideTotals, Totals
@@ -29,9 +29,9 @@ __all__ = [
     "Exam",
     "InvalidExam",
     "Level",
-    "LevelOutcome",
+    "LevelValue",
     "Marker",
-    "Outcome",
+    "PossibleValues",
     "Problem",
     "Side",
     "SideExam",

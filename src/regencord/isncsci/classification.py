@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from regencord.isncsci.exam import Exam, Side
-from regencord.isncsci.levels import Level, LevelOutcome, Marker, outcome_sort_key
-from regencord.isncsci.outcome import Outcome
+from regencord.isncsci.cells import AnalFunction, Cell
+from regencord.isncsci.exam import Exam, Side, SideExam
+from regencord.isncsci.levels import Level, LevelValue, Marker, outcome_sort_key
+from regencord.isncsci.possible_values import PossibleValues
 from regencord.isncsci.steps.asia_impairment_scale import AIS, asia_impairment_scale
 from regencord.isncsci.steps.completeness import Completeness, completeness, sensory_sparing
 from regencord.isncsci.steps.motor_level import motor_level
@@ -24,7 +25,7 @@ ENGINE_VERSION = "regencord-isncsci 2019.1"
 """Identifies the rules that produced a stored classification."""
 
 
-def level_notation(outcome: Outcome[LevelOutcome]) -> str:
+def level_notation(outcome: PossibleValues[LevelValue]) -> str:
     """Praxis notation of a level result: ``C5``, ``C5,C6*``, ``NA,T4``, ``INT*``."""
     return outcome.notation(outcome_sort_key, _label)
 
@@ -35,28 +36,28 @@ def score_notation(score: Score) -> str:
 
 @dataclass(frozen=True)
 class SideLevels:
-    sensory: Outcome[LevelOutcome]
-    motor: Outcome[LevelOutcome]
-    sensory_zpp: Outcome[LevelOutcome]
-    motor_zpp: Outcome[LevelOutcome]
+    sensory: PossibleValues[LevelValue]
+    motor: PossibleValues[LevelValue]
+    sensory_zpp: PossibleValues[LevelValue]
+    motor_zpp: PossibleValues[LevelValue]
 
 
 @dataclass(frozen=True)
 class Classification:
-    """Results of classifying one exam. Each level, grade and ZPP is an :class:`Outcome`:
+    """Results of classifying one exam. Each level, grade and ZPP is an :class:`PossibleValues`:
     the set of values the NT cells allow, with the values that rest on a tagged cell."""
 
     right: SideLevels
     left: SideLevels
-    neurological_level: Outcome[LevelOutcome]
-    completeness: Outcome[Completeness]
-    ais: Outcome[AIS]
+    neurological_level: PossibleValues[LevelValue]
+    completeness: PossibleValues[Completeness]
+    ais: PossibleValues[AIS]
     totals: Totals
     exam_id: str | None = None
     steps: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
-    def nli(self) -> Outcome[LevelOutcome]:
+    def nli(self) -> PossibleValues[LevelValue]:
         return self.neurological_level
 
     def side(self, side: Side) -> SideLevels:
@@ -114,8 +115,8 @@ class Classification:
 def classify(exam: Exam) -> Classification:
     """Classify one exam by the International Standards (2019), steps 1 to 6."""
     steps: list[str] = []
-    sensory: dict[str, Outcome[LevelOutcome]] = {}
-    motor: dict[str, Outcome[LevelOutcome]] = {}
+    sensory: dict[str, PossibleValues[LevelValue]] = {}
+    motor: dict[str, PossibleValues[LevelValue]] = {}
     motor_walks: dict[str, WalkResult] = {}
     for side in Side:
         s = exam.side(side)
@@ -128,7 +129,9 @@ def classify(exam: Exam) -> Classification:
     steps += _describe("Neurological level of injury", nli.outcome, nli.reasons)
     complete = completeness(exam)
     steps += _describe("Injury", complete.outcome, complete.reasons)
-    ais = asia_impairment_scale(exam, complete.outcome, nli.outcome, sensory, motor)
+    ais = asia_impairment_scale(
+        exam, complete.outcome, nli.outcome, sensory, motor, _grades_without_tags(exam, nli.outcome)
+    )
     steps += _describe("AIS", ais.outcome, ais.reasons)
     incomplete_without_vac = sensory_sparing(exam)
     sides: dict[Side, SideLevels] = {}
@@ -151,13 +154,39 @@ def classify(exam: Exam) -> Classification:
     )
 
 
+def _grades_without_tags(exam: Exam, nli: PossibleValues[LevelValue]) -> frozenset[AIS]:
+    """The AIS grades of ``exam`` with every non-SCI tag rejected (each tagged cell read as
+    its recorded score), when the AIS step needs them: VAC Yes and an NLI resting on a tag,
+    where a C or D that holds without the tags is untagged (docs/adjudications.md A11)."""
+    if exam.vac is not AnalFunction.YES or not nli.tagged:
+        return frozenset()
+    return classify(without_tags(exam)).ais.values
+
+
+def without_tags(exam: Exam) -> Exam:
+    """``exam`` with every cell's non-SCI tag removed (``1**`` → ``1``, ``NT*`` → ``NT``)."""
+
+    def plain(side: SideExam) -> SideExam:
+        def grid(cells: Mapping[Level, Cell]) -> dict[Level, Cell]:
+            return {lv: Cell(c.score) for lv, c in cells.items()}
+
+        return replace(
+            side,
+            motor=grid(side.motor),
+            light_touch=grid(side.light_touch),
+            pin_prick=grid(side.pin_prick),
+        )
+
+    return replace(exam, right=plain(exam.right), left=plain(exam.left))
+
+
 def _label(value: object) -> str:
     if isinstance(value, Level):
         return value.name
     return str(value)
 
 
-def _describe(name: str, outcome: Outcome[T], reasons: Mapping[T, str]) -> list[str]:
+def _describe(name: str, outcome: PossibleValues[T], reasons: Mapping[T, str]) -> list[str]:
     """One line per possible value: ``Right sensory level = C5: right C6 light touch 1 ...``."""
     lines = []
     for value in sorted(outcome.values, key=_display_key):

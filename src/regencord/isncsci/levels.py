@@ -64,7 +64,7 @@ class Marker(Enum):
         return self.value
 
 
-LevelOutcome = Level | Marker
+LevelValue = Level | Marker
 """A neurological level or ZPP as a result: a segment, ``Marker.INT`` or ``Marker.NA``."""
 
 DERMATOMES: tuple[Level, ...] = tuple(Level)[1:]
@@ -102,7 +102,7 @@ def is_myotome(level: Level) -> bool:
 _MYOTOME_SET = frozenset(MYOTOMES)
 
 
-def outcome_sort_key(outcome: LevelOutcome) -> int:
+def outcome_sort_key(outcome: LevelValue) -> int:
     """Praxis display order: NA first, then rostral to caudal, INT last."""
     if outcome is Marker.NA:
         return -1

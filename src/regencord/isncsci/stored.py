@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from regencord.isncsci.classification import Classification, SideLevels
-from regencord.isncsci.levels import Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Outcome
+from regencord.isncsci.levels import Level, LevelValue, Marker
+from regencord.isncsci.possible_values import PossibleValues
 from regencord.isncsci.steps.asia_impairment_scale import AIS
 from regencord.isncsci.steps.completeness import Completeness
 from regencord.isncsci.steps.totals import Score, SideTotals, Totals
@@ -26,7 +26,7 @@ class StoredClassificationError(ValueError):
     """A stored classification that is not in the Praxis shape; names the field and value."""
 
 
-def _outcome(text: object, parse: Callable[[str], T], field: str) -> Outcome[T]:
+def _outcome(text: object, parse: Callable[[str], T], field: str) -> PossibleValues[T]:
     if not isinstance(text, str) or not text.strip():
         raise StoredClassificationError(f"{field}: expected notation, got {text!r}")
     values: set[T] = set()
@@ -41,10 +41,10 @@ def _outcome(text: object, parse: Callable[[str], T], field: str) -> Outcome[T]:
         values.add(value)
         if flag:
             tagged.add(value)
-    return Outcome(frozenset(values), frozenset(tagged))
+    return PossibleValues(frozenset(values), frozenset(tagged))
 
 
-def _level(name: str) -> LevelOutcome:
+def _level(name: str) -> LevelValue:
     if name in (Marker.INT.value, Marker.NA.value):
         return Marker(name)
     return Level.parse(name)

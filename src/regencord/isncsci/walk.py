@@ -14,12 +14,12 @@ from itertools import product
 from typing import NamedTuple
 
 from regencord.isncsci.judgements import Judgement, Judgements
-from regencord.isncsci.levels import RESULT_LEVELS, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Outcome, OutcomeBuilder
+from regencord.isncsci.levels import RESULT_LEVELS, Level, LevelValue, Marker
+from regencord.isncsci.possible_values import PossibleValues, PossibleValuesBuilder
 
 
 @dataclass(frozen=True)
-class Check:
+class Question:
     """One question asked of one cell at a step (each cell at most once per step), and
     what it found, for explanations."""
 
@@ -29,14 +29,14 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Step:
+class Questions:
     """The questions of one step. ``checks`` must all pass for the walk to go on.
     ``tracked`` questions are remembered instead (the motor level tracks whether sensation
     is still intact from C2 down); ``needs_tracked`` makes the remembered answer a
     condition for going on from this step."""
 
-    checks: Sequence[Check]
-    tracked: Sequence[Check] = field(default=())
+    checks: Sequence[Question]
+    tracked: Sequence[Question] = field(default=())
     needs_tracked: bool = False
 
 
@@ -46,27 +46,27 @@ class _Branch(NamedTuple):
     tracked_tag: bool
 
 
-StepFor = Callable[[Level, Level], Step]
+QuestionsFor = Callable[[Level, Level], Questions]
 
 
 @dataclass
 class WalkResult:
-    outcome: Outcome[LevelOutcome]
-    passed_tag: dict[LevelOutcome, bool]
+    outcome: PossibleValues[LevelValue]
+    passed_tag: dict[LevelValue, bool]
     """Per level: whether every branch reaching it went on through a tagged answer."""
-    reasons: dict[LevelOutcome, str]
+    reasons: dict[LevelValue, str]
 
 
-def walk_levels(step_for: StepFor) -> WalkResult:
+def walk_levels(step_for: QuestionsFor) -> WalkResult:
     """Walk from C1 to S3; at each level L ask ``step_for(L, next)``. The walk stops at L
     when any check fails, and goes on when all pass; passing S3 gives INT.
 
     A stop is tagged when the branch already rests on a tagged answer or every failing
     check's answer is tagged; going on adds the tags of all answers relied upon.
     """
-    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
-    passed: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
-    reasons: dict[LevelOutcome, str] = {}
+    builder: PossibleValuesBuilder[LevelValue] = PossibleValuesBuilder()
+    passed: PossibleValuesBuilder[LevelValue] = PossibleValuesBuilder()
+    reasons: dict[LevelValue, str] = {}
     live: set[_Branch] = {_Branch(False, True, False)}
     for level in RESULT_LEVELS:
         step = step_for(level, Level(level + 1))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from regencord.isncsci import AIS, Level, LevelOutcome, Marker, Outcome, Totals
+from regencord.isncsci import AIS, Level, LevelValue, Marker, PossibleValues, Totals
 from regencord.isncsci.classification import level_notation
 from regencord.outcomes.model import ExamPoint, MeasurePoint, ParticipantData
 
@@ -58,7 +58,7 @@ def score_text(value: float | None) -> str:
     return "ND" if value is None else f"{value:g}"
 
 
-def level_rank(level: LevelOutcome) -> int:
+def level_rank(level: LevelValue) -> int:
     """Position of a level from C1 (0) to S4-5 (28); INT (intact) ranks below S4-5."""
     return len(Level) if isinstance(level, Marker) else int(level)
 
@@ -87,7 +87,7 @@ class TrajectoryPoint:
     def nli(self) -> str:
         return level_notation(self.exam.result.neurological_level) if self.exam else "-"
 
-    def motor_level(self, side: str) -> Outcome[LevelOutcome] | None:
+    def motor_level(self, side: str) -> PossibleValues[LevelValue] | None:
         if self.exam is None:
             return None
         return (self.exam.result.right if side == "right" else self.exam.result.left).motor

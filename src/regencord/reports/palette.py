@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from regencord.isncsci import AIS, Outcome
+from regencord.isncsci import AIS, PossibleValues
 
 AIS_COLOURS: dict[AIS, str] = {
     AIS.A: "#D55E00",  # vermillion
@@ -24,11 +24,11 @@ CTCAE_COLOURS: dict[int, str] = {
 """CTCAE grades 1-5 (ColorBrewer YlOrRd: sequential, colour-blind safe)."""
 
 
-def ais_label(outcome: Outcome[AIS]) -> str:
+def ais_label(outcome: PossibleValues[AIS]) -> str:
     """``C`` for a determined grade, ``A/B`` when NT values leave several open."""
     return "/".join(sorted(g.value for g in outcome.values)) or "?"
 
 
-def grade_colour(outcome: Outcome[AIS]) -> str:
+def grade_colour(outcome: PossibleValues[AIS]) -> str:
     """The grade's colour, or :data:`UNDETERMINED_COLOUR` when NT values leave it open."""
     return AIS_COLOURS[outcome.value] if outcome.determined else UNDETERMINED_COLOUR

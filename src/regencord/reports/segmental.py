@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from regencord.isncsci import DERMATOMES, Cell, Level, LevelOutcome, Outcome, Side, Tag
+from regencord.isncsci import DERMATOMES, Cell, Level, LevelValue, PossibleValues, Side, Tag
 from regencord.isncsci.levels import is_myotome
 from regencord.outcomes.model import ExamPoint
 from regencord.reports.palette import grade_colour
@@ -80,7 +80,7 @@ def _render(cell: Cell, normal: int) -> tuple[str, str, str]:
     return f"rc-f{f}", str(cell), description
 
 
-def _level_rows(outcome: Outcome[LevelOutcome]) -> dict[Level, str]:
+def _level_rows(outcome: PossibleValues[LevelValue]) -> dict[Level, str]:
     """The rows a level result marks: ``""`` when determined, ``"q"`` when one of several."""
     mark = "" if outcome.determined else "q"
     return {v: mark for v in outcome.values if isinstance(v, Level)}

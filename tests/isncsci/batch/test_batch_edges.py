@@ -15,7 +15,7 @@ from regencord.isncsci import (
     Exam,
     InvalidExam,
     Level,
-    LevelOutcome,
+    LevelValue,
     Marker,
     Problem,
     classify,
@@ -153,7 +153,7 @@ def _bits(mask: int) -> set[int]:
     return {b for b in range(32) if mask >> b & 1}
 
 
-def _level_bit(value: LevelOutcome) -> int:
+def _level_bit(value: LevelValue) -> int:
     if value is Marker.INT:
         return INT_BIT
     if value is Marker.NA:

@@ -6,7 +6,11 @@ reference's values (tags set aside) miss one that some completion classified by 
 reference reaches, and ours are right: with at most :data:`completions.MAX_COMPLETIONS`
 completions all are classified and ours must equal their union; with more, that many are
 drawn at random (witnesses) and ours must hold the reference's values plus witnessed ones
-only. Otherwise it is *unexplained* (a failure).
+only (when the sample proves nothing, every completion is classified up to
+:data:`ENUMERATED`); else *reference tags differ from its completions* when the values are
+the same and every differing tag is the completions' (a value some completion gives
+untagged is untagged, T1; a sample proves only untagged values). Otherwise it is
+*unexplained* (a failure).
 """
 
 from __future__ import annotations
@@ -19,19 +23,34 @@ from typing import Any, Literal
 from tests.isncsci.reference import divergences
 from tests.isncsci.reference.completions import (
     MAX_COMPLETIONS,
-    Union,
+    Reach,
     completion_choices,
     completion_count,
-    reference_unions,
-    reference_witnesses,
+    reference_reach,
 )
 from tests.isncsci.reference.engines import classify_ours
 from tests.isncsci.reference.generator import generate
-from tests.isncsci.reference.notation import CLASSIFICATION_FIELDS, FIELDS, Flat, untagged
+from tests.isncsci.reference.notation import (
+    CLASSIFICATION_FIELDS,
+    FIELDS,
+    Flat,
+    split_tag,
+    untagged,
+)
 from tests.isncsci.reference.oracle import ReferenceRun, classify_reference
 
-Verdict = Literal["explained", "reference misses a reachable value", "unexplained"]
+Verdict = Literal[
+    "explained",
+    "reference misses a reachable value",
+    "reference tags differ from its completions",
+    "unexplained",
+]
 REFERENCE_MISSES: Verdict = "reference misses a reachable value"
+REFERENCE_TAGS: Verdict = "reference tags differ from its completions"
+ENUMERATED = 1 << 19
+"""A differing exam with more than :data:`MAX_COMPLETIONS` completions has that many drawn
+at random; when they prove nothing and it has at most this many, all are classified (the
+reference classifies about 20,000 a second)."""
 
 
 @dataclass(frozen=True)
@@ -84,15 +103,25 @@ def _verdict(
     fld: str,
     ours: str,
     reference: str,
-    reached: tuple[Union, bool] | None,
+    reached: Reach | None,
 ) -> FieldDifference:
     divergence = divergences.explained_by(exam, fld, ours, reference)
     if divergence is not None:
         return FieldDifference(fld, ours, reference, "explained", divergence.name)
-    if reached is None or fld not in reached[0]:
+    if reached is None or fld not in reached.union:
         return FieldDifference(fld, ours, reference, "unexplained")
-    union, exhaustive = reached[0][fld], reached[1]
+    union, exhaustive = reached.union[fld], reached.exhaustive
     mine, theirs = untagged(ours), untagged(reference)
+    if mine == theirs:
+        # Same values, other tags: T1 across the completions (a value some completion gives
+        # untagged holds without the tag). Sampled completions prove only untagged values.
+        tags = reached.tags.get(fld, {})
+        differing = {v: t for v, t in _tag_map(ours).items() if _tag_map(reference)[v] != t}
+        proven = bool(differing) and all(
+            v in tags and tags[v] == t and (exhaustive or not t) for v, t in differing.items()
+        )
+        verdict_t: Verdict = REFERENCE_TAGS if proven else "unexplained"
+        return FieldDifference(fld, ours, reference, verdict_t, union=union)
     if exhaustive:
         # Every completion classified: ours exact, the reference misses a value.
         proven = mine == union and bool(union - theirs)
@@ -104,18 +133,27 @@ def _verdict(
     return FieldDifference(fld, ours, reference, verdict, union=union)
 
 
+def _tag_map(value: str) -> dict[str, bool]:
+    """``"C5,C6*"`` → ``{"C5": False, "C6": True}``."""
+    out: dict[str, bool] = {}
+    for token in value.split(","):
+        if token.strip():
+            base, tag = split_tag(token.strip())
+            out[base] = bool(tag)
+    return out
+
+
 def compare(
     category: str,
     engine: str,
     exams: Sequence[Mapping[str, Any]],
     ours: Sequence[Flat],
     reference: Sequence[Flat],
-    unions: dict[int, tuple[Union, bool]] | None = None,
+    unions: dict[int, Reach] | None = None,
 ) -> Comparison:
     """Compare ``ours`` with ``reference`` on ``exams``. The completions' unions of the NT
     exams with a difference no class explains are computed with the reference and kept in
-    ``unions`` (by exam index, with whether every completion was classified), so comparing a
-    second engine on the same exams reuses them."""
+    ``unions`` (by exam index), so comparing a second engine on the same exams reuses them."""
     result = Comparison(category, engine, exams=len(exams))
     differing = [i for i, (o, r) in enumerate(zip(ours, reference, strict=True)) if o != r]
     result.agreeing = len(exams) - len(differing)
@@ -134,13 +172,31 @@ def compare(
     enumerable = [i for i in provable if completion_count(exams[i]) <= MAX_COMPLETIONS]
     sampled = [i for i in provable if completion_count(exams[i]) > MAX_COMPLETIONS]
     if enumerable:
-        for i, union in zip(
-            enumerable, reference_unions([exams[i] for i in enumerable]), strict=True
+        for i, reach in zip(
+            enumerable, reference_reach([exams[i] for i in enumerable]), strict=True
         ):
-            known[i] = (union, True)
+            known[i] = reach
     if sampled:
-        for i, union in zip(sampled, reference_witnesses([exams[i] for i in sampled]), strict=True):
-            known[i] = (union, False)
+        witnessed = reference_reach([exams[i] for i in sampled], sample=MAX_COMPLETIONS)
+        for i, reach in zip(sampled, witnessed, strict=True):
+            known[i] = reach
+        # Where the sample proves nothing, classify every completion when they are few enough.
+        unproven = [
+            i
+            for i in sampled
+            if completion_count(exams[i]) <= ENUMERATED
+            and any(
+                _verdict(exams[i], f, ours[i][f], reference[i][f], known[i]).verdict
+                == "unexplained"
+                for f in CLASSIFICATION_FIELDS
+                if ours[i][f] != reference[i][f]
+            )
+        ]
+        if unproven:
+            for i, reach in zip(
+                unproven, reference_reach([exams[i] for i in unproven]), strict=True
+            ):
+                known[i] = reach
     for i in differing:
         diffs = tuple(
             _verdict(exams[i], f, ours[i][f], reference[i][f], known.get(i))
@@ -162,7 +218,7 @@ def run(
     each engine, and compare."""
     exams = generate(category, n, seed)
     reference: ReferenceRun = classify_reference(exams)
-    unions: dict[int, tuple[Union, bool]] = {}
+    unions: dict[int, Reach] = {}
     return [
         compare(category, engine, exams, classify_ours(engine, exams), reference.flat, unions)
         for engine in engines

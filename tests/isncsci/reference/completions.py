@@ -15,9 +15,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from tests.isncsci.reference.notation import CLASSIFICATION_FIELDS, Flat, normalise, untagged
+from tests.isncsci.reference.notation import (
+    CLASSIFICATION_FIELDS,
+    Flat,
+    normalise,
+    split_tag,
+    untagged,
+)
 from tests.isncsci.reference.oracle import run_script
 
 MOTOR_SCORES = ("0", "1", "2", "3", "4", "5")
@@ -30,6 +37,20 @@ Choice = tuple[list[str], list[str]]
 """A path into the exam (``["right", "motor", "C5"]``) and the values it completes to."""
 Union = dict[str, frozenset[str]]
 """Classification field → the untagged values some completion gives."""
+TagUnion = dict[str, dict[str, bool]]
+"""Classification field → value → whether every completion giving it tags it (T1: a value
+some completion reaches without a tag holds without one)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the reference gives over an exam's completions."""
+
+    union: Union
+    tags: TagUnion
+    exhaustive: bool
+    """Every completion classified (else a seeded sample: values and untagged values
+    witnessed are reachable, but some may be missing)."""
 
 
 def _cell_completions(value: Any, scores: Sequence[str]) -> list[str] | None:
@@ -68,13 +89,7 @@ def completion_count(exam: Mapping[str, Any]) -> int:
 
 def reference_unions(exams: Sequence[Mapping[str, Any]]) -> list[Union]:
     """Per exam, the reference's union over all completions (one node process)."""
-    items = [{"exam": e, "choices": completion_choices(e)} for e in exams]
-    results, _ = run_script(items, unions=True)
-    for exam, r in zip(exams, results, strict=True):
-        expected = completion_count(exam)
-        if r["completions"] != expected:
-            raise AssertionError(f"node classified {r['completions']} completions, not {expected}")
-    return [_union(r) for r in results]
+    return [r.union for r in reference_reach(exams)]
 
 
 def reference_witnesses(
@@ -82,12 +97,28 @@ def reference_witnesses(
 ) -> list[Union]:
     """Per exam, the values ``sample`` completions drawn at random (seeded) reach with the
     reference: each is reachable, but some reachable values may be absent."""
-    items = [
-        {"exam": e, "choices": completion_choices(e), "sample": sample, "seed": seed + i}
-        for i, e in enumerate(exams)
-    ]
+    return [r.union for r in reference_reach(exams, sample=sample, seed=seed)]
+
+
+def reference_reach(
+    exams: Sequence[Mapping[str, Any]], *, sample: int | None = None, seed: int = 1
+) -> list[Reach]:
+    """Per exam, the reference's values and their tags over every completion, or over
+    ``sample`` completions drawn at random (seeded) when ``sample`` is given (one node
+    process)."""
+    items: list[dict[str, Any]] = [{"exam": e, "choices": completion_choices(e)} for e in exams]
+    if sample is not None:
+        for i, item in enumerate(items):
+            item.update(sample=sample, seed=seed + i)
     results, _ = run_script(items, unions=True)
-    return [_union(r) for r in results]
+    if sample is None:
+        for exam, r in zip(exams, results, strict=True):
+            expected = completion_count(exam)
+            if r["completions"] != expected:
+                raise AssertionError(
+                    f"node classified {r['completions']} completions, not {expected}"
+                )
+    return [Reach(_union(r), _tags(r), sample is None) for r in results]
 
 
 def _union(result: Mapping[str, Any]) -> Union:
@@ -95,6 +126,19 @@ def _union(result: Mapping[str, Any]) -> Union:
         field: frozenset().union(*(untagged(normalise(v)) for v in result["values"][field]))
         for field in CLASSIFICATION_FIELDS
     }
+
+
+def _tags(result: Mapping[str, Any]) -> TagUnion:
+    out: TagUnion = {}
+    for field in CLASSIFICATION_FIELDS:
+        tags: dict[str, bool] = {}
+        for value in result["values"][field]:
+            for token in normalise(value).split(","):
+                if token:
+                    base, tag = split_tag(token)
+                    tags[base] = tags.get(base, True) and bool(tag)
+        out[field] = tags
+    return out
 
 
 def exactness_problems(

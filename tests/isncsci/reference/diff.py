@@ -19,7 +19,13 @@ import sys
 import time
 from collections.abc import Sequence
 
-from tests.isncsci.reference.compare import REFERENCE_MISSES, Comparison, ExamDifference, run
+from tests.isncsci.reference.compare import (
+    REFERENCE_MISSES,
+    REFERENCE_TAGS,
+    Comparison,
+    ExamDifference,
+    run,
+)
 from tests.isncsci.reference.generator import CATEGORIES
 from tests.isncsci.reference.oracle import reference_unavailable
 
@@ -53,7 +59,8 @@ def summary(c: Comparison) -> str:
 def table(comparisons: Sequence[Comparison]) -> str:
     """The agreement table: per category and engine."""
     classes = sorted(
-        {v for c in comparisons for v in c.verdict_counts} - {REFERENCE_MISSES, "unexplained"}
+        {v for c in comparisons for v in c.verdict_counts}
+        - {REFERENCE_MISSES, REFERENCE_TAGS, "unexplained"}
     )
     head = [
         "category",
@@ -62,6 +69,7 @@ def table(comparisons: Sequence[Comparison]) -> str:
         "agree all 25",
         "agree, ref. misses aside",
         "ref. misses reachable",
+        "ref. tags differ from its completions",
         "unexplained",
         *classes,
     ]
@@ -78,6 +86,7 @@ def table(comparisons: Sequence[Comparison]) -> str:
                 f"{100 * c.agreeing / max(c.exams, 1):.2f}%",
                 f"{100 * (c.agreeing + only_misses) / max(c.exams, 1):.2f}%",
                 str(c.verdict_counts[REFERENCE_MISSES]),
+                str(c.verdict_counts[REFERENCE_TAGS]),
                 str(len(c.failures)),
                 *(str(c.verdict_counts[k]) for k in classes),
             ]

@@ -116,6 +116,75 @@ def _sensory_sparing_rests_on_tag(exam: Exam) -> bool:
     return not plain_present and any(c in ("0*", "0**") for c in cells)
 
 
+def _motor_zpp_of_the_complete_reading(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """A16: S4-5 sensation present only through a tagged 0 (VAC and DAP not Yes), so the
+    injury may be complete (the counted non-key muscle N unused) or incomplete (N used);
+    the reference gives N, ours also the complete reading's motor ZPP, rostral to N. Every
+    shared value has the same tag."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.motor"):
+        return False
+    nkm = str(exam[side].get("lowestNonKeyMuscleWithMotorFunction") or "")
+    if nkm not in _KEY_MUSCLES or not _sensory_sparing_rests_on_tag(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    extra = mine.keys() - theirs.keys()
+    return (
+        nkm in theirs
+        and theirs.keys() <= mine.keys()
+        and bool(extra)
+        and all(v in _ORDER and _ORDER[v] < _ORDER[nkm] for v in extra)
+        and all(mine[v] == theirs[v] for v in theirs)
+    )
+
+
+def _motor_zpp_at_non_key_muscle_untagged(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """A17: the same motor ZPP values; ours leave untagged the counted lowest non-key
+    muscle's segment, where the key muscle is recorded with a tag; the reference carries
+    that key muscle's tag."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.motor"):
+        return False
+    nkm = str(exam[side].get("lowestNonKeyMuscleWithMotorFunction") or "")
+    if nkm not in _KEY_MUSCLES or "*" not in str(exam[side]["motor"].get(nkm, "")):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return differing == [nkm] and mine[nkm] == "" and theirs[nkm] == "*"
+
+
+def _incompleteness_on_two_tagged_sacral_values(
+    exam: Exam, field: str, ours: str, ref: str
+) -> bool:
+    """T13: ours ``I*``, the reference ``I``, where S4-5 sensation is present only through
+    tagged values, one of them ``0**`` (present only through its tag, T4) and another
+    tagged S4-5 value beside it."""
+    if field != "injuryComplete" or not _sensory_sparing_rests_on_tag(exam):
+        return False
+    cells = _sacral(exam)
+    tagged = [c for c in cells if c.endswith("*")]
+    return "0**" in cells and len(tagged) >= 2 and ours == "I*" and ref == "I"
+
+
+def _sensory_zpp_c1_past_a_hidden_sensation(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T14: the same sensory ZPP values; ours tag C1 where the search reaches it only past a
+    dermatome recorded ``0*`` on that side (which may hide sensation, T4), as every other
+    value found past it; the reference leaves C1 untagged."""
+    side = _side(field)
+    if side is None or not field.startswith("zoneOfPartialPreservations.sensory"):
+        return False
+    grids = (exam[side].get("lightTouch", {}), exam[side].get("pinPrick", {}))
+    if not any(str(v) == "0*" for g in grids for v in g.values()):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return differing == ["C1"] and mine["C1"] == "*" and theirs["C1"] == ""
+
+
 def _grade_carries_sacral_tag(exam: Exam, field: str, ours: str, ref: str) -> bool:
     """T9: the same grades; ours tag C or D where sensory incompleteness (needed for them
     without VAC) rests on a tagged S4-5 value, the reference does not."""
@@ -149,6 +218,27 @@ def _grade_untagged_beside_zero_consider_normal(
     )
 
 
+def _motor_not_normal_below_3(exam: Exam) -> bool:
+    return any(
+        str(v).upper() in ("0*", "1*", "2*", "NT*")
+        for side in ("right", "left")
+        for v in exam[side]["motor"].values()
+    )
+
+
+def _d_untagged_counting_hidden_strength(exam: Exam, field: str, ours: str, ref: str) -> bool:
+    """T12: the same grades; the reference tags D where ours do not, in an exam with a key
+    muscle recorded below 3 with ``*`` (or ``NT*``): counting it at grade 3 or more (the
+    strength its tag says the SCI may have spared) is untagged (T7)."""
+    if field != "ASIAImpairmentScale" or not _motor_not_normal_below_3(exam):
+        return False
+    mine, theirs = _tokens(ours), _tokens(ref)
+    if mine.keys() != theirs.keys():
+        return False
+    differing = [v for v in mine if mine[v] != theirs[v]]
+    return differing == ["D"] and mine["D"] == "" and theirs["D"] == "*"
+
+
 def _sensory_nt_not_normal(exam: Exam) -> bool:
     return any(
         str(v).upper() == "NT*"
@@ -174,6 +264,26 @@ def _level_resting_on_nt_not_normal(exam: Exam, field: str, ours: str, ref: str)
 
 DIVERGENCES: tuple[Divergence, ...] = (
     Divergence(
+        "motor ZPP at a counted non-key muscle is untagged beside a tagged key muscle",
+        "A17",
+        _motor_zpp_at_non_key_muscle_untagged,
+    ),
+    Divergence(
+        "incompleteness resting on 0** and another tagged S4-5 value is tagged",
+        "T13",
+        _incompleteness_on_two_tagged_sacral_values,
+    ),
+    Divergence(
+        "sensory ZPP C1 found past a 0* is tagged",
+        "T14",
+        _sensory_zpp_c1_past_a_hidden_sensation,
+    ),
+    Divergence(
+        "D untagged where it counts a * muscle below 3 at grade 3 or more",
+        "T12",
+        _d_untagged_counting_hidden_strength,
+    ),
+    Divergence(
         "NLI or motor level resting on a sensory NT* is tagged",
         "T11",
         _level_resting_on_nt_not_normal,
@@ -192,6 +302,11 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "sensory ZPP at a 0** dermatome is tagged",
         "T8",
         _sensory_zpp_at_zero_consider_normal,
+    ),
+    Divergence(
+        "motor ZPP: also the complete reading of a tagged S4-5 sensation",
+        "A16",
+        _motor_zpp_of_the_complete_reading,
     ),
     Divergence(
         "motor ZPP: a counted non-key muscle below a key muscle with function",

@@ -7,6 +7,8 @@ field): every NT and tag judgement comes from the scalar engine's tables
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
@@ -112,6 +114,7 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
         np.full_like(vac_yes, 4), dap_yes, batch.light_touch, batch.pin_prick
     )
     complete = completeness(ANY_OF[vac_yes, sparing_without_vac])
+    vac_definite_yes = batch.vac == 1
     ais = asia_impairment_scale(
         motor=batch.motor,
         non_key_muscle=non_key_muscle,
@@ -121,7 +124,8 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
         nli=nli,
         sensory=sensory,
         motor_levels=motor,
-        vac_definite_yes=batch.vac == 1,
+        vac_definite_yes=vac_definite_yes,
+        grades_without_tags=_grades_without_tags(batch, vac_definite_yes & (nli.tagged != 0)),
     )
     szpp = sensory_zpp(batch.light_touch, batch.pin_prick, dap_yes)
     mzpp = motor_zpp(
@@ -142,6 +146,29 @@ def _classify_general(batch: ExamBatch) -> dict[str, object]:
         "sensory_zpp": szpp,
         "motor_zpp": mzpp,
     }
+
+
+def _grades_without_tags(batch: ExamBatch, needed: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
+    """(N,) AIS grade bits of each exam with every non-SCI tag rejected (each tagged cell
+    read as its recorded score) where ``needed`` (VAC Yes and an NLI resting on a tag: a C
+    or D that holds without the tags is untagged, A11), else 0. Scalar
+    ``classification._grades_without_tags``."""
+    out = np.zeros(len(batch), np.uint8)
+    rows = np.flatnonzero(needed)
+    if rows.size:
+        part = batch.take(rows, with_ids=False)
+        plain = replace(
+            part,
+            motor=part.motor & _VALUE,
+            light_touch=part.light_touch & _VALUE,
+            pin_prick=part.pin_prick & _VALUE,
+        )
+        out[rows] = _classify_chunk(plain).ais.values
+    return out
+
+
+_VALUE = np.uint8(7)
+"""A cell code's score bits (the tag dropped)."""
 
 
 def _nli_tag_bits(sensory: LevelMasks, motor: LevelMasks, walk: LevelMasks) -> U32:

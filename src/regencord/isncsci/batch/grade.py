@@ -175,10 +175,11 @@ class _Option:
             self.nli_tagged[grade] |= here & nli_t & self.by_vac
             self.untagged_nli[grade] |= here & nli_u & ~count_tag
 
-    def grade_tagged(self, grade: int) -> Bools:
+    def grade_tagged(self, grade: int, holds_without_tags: Bools) -> Bools:
         """Scalar ``_motor_incomplete_grades``: the NLI's own tag counts unless the grade
-        also holds at an untagged NLI (T1)."""
-        tagged: Bools = self.tagged[grade] | (self.nli_tagged[grade] & ~self.untagged_nli[grade])
+        also holds at an untagged NLI or with every tag rejected (T1, A11)."""
+        elsewhere = self.untagged_nli[grade] | holds_without_tags
+        tagged: Bools = self.tagged[grade] | (self.nli_tagged[grade] & ~elsewhere)
         return tagged
 
 
@@ -232,6 +233,7 @@ def asia_impairment_scale(
     sensory: LevelMasks,
     motor_levels: LevelMasks,
     vac_definite_yes: Bools,
+    grades_without_tags: U8,
 ) -> SmallMasks:
     """(N,) AIS grades: every grade the exam allows (same rules as the scalar step)."""
     n = motor.shape[0]
@@ -262,6 +264,7 @@ def asia_impairment_scale(
             nli=LevelMasks(nli.values[exams], nli.tagged[exams]),
             motor_levels=LevelMasks(motor_levels.values[exams], motor_levels.tagged[exams]),
             vac_definite_yes=vac_definite_yes[exams],
+            grades_without_tags=grades_without_tags[exams],
         )
         grade_u[exams] |= part_u
         grade_t[exams] |= part_t
@@ -279,6 +282,7 @@ def _incomplete_grades(
     nli: LevelMasks,
     motor_levels: LevelMasks,
     vac_definite_yes: Bools,
+    grades_without_tags: U8,
 ) -> tuple[U8, U8]:
     """B, C or D for exams that may be incomplete: untagged and tagged grade bits."""
     n = motor.shape[0]
@@ -308,5 +312,6 @@ def _incomplete_grades(
         _motor_incomplete_grades(options, nli, motor)
     for grade in (C, D):
         for option in options:
-            add(grade, option.reach[grade], option.grade_tagged(grade))
+            holds_without_tags = (grades_without_tags & grade) != 0
+            add(grade, option.reach[grade], option.grade_tagged(grade, holds_without_tags))
     return grade_u, grade_t

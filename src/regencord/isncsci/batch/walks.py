@@ -112,7 +112,7 @@ _M5_STEPS = np.array([int(m) for m in MYOTOMES])
 
 def motor_checks(normal: U8, antigravity: U8) -> U8:
     """(…, 28) answer masks of the key-muscle questions at each step: the muscle at the
-    level normal, the muscle below at least 3 (scalar: ``steps.checks.motor_checks``)."""
+    level normal, the muscle below at least 3 (scalar: ``steps.questions.motor_checks``)."""
     checks = np.full((*normal.shape[:-1], STEPS), YES, np.uint8)
     checks[..., _M5_STEPS - 1] = antigravity
     checks[..., _M5_STEPS] = ALL_OF[checks[..., _M5_STEPS], normal]

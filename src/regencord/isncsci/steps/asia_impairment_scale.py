@@ -27,8 +27,8 @@ from regencord.isncsci.judgements import (
     motor_function_for_grade,
     untagged_readings,
 )
-from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Explained, Outcome, OutcomeBuilder
+from regencord.isncsci.levels import MYOTOMES, Level, LevelValue, Marker
+from regencord.isncsci.possible_values import Explained, PossibleValues, PossibleValuesBuilder
 from regencord.isncsci.rules import (
     at_least_half,
     counted_non_key_muscle,
@@ -49,7 +49,9 @@ class AIS(Enum):
         return self.value
 
 
-def _function_below(exam: Exam, motor_levels: dict[str, Outcome[LevelOutcome]]) -> set[Judgement]:
+def _function_below(
+    exam: Exam, motor_levels: dict[str, PossibleValues[LevelValue]]
+) -> set[Judgement]:
     """Possible answers to 'is there motor function more than three levels below the motor
     level on either side?' (key muscles and the lowest non-key muscle)."""
     per_side: list[set[Judgement]] = []
@@ -104,13 +106,16 @@ def _antigravity_counts(exam: Exam, nli: Level) -> _Counts:
 
 def asia_impairment_scale(
     exam: Exam,
-    completeness: Outcome[Completeness],
-    nli: Outcome[LevelOutcome],
-    sensory_levels: dict[str, Outcome[LevelOutcome]],
-    motor_levels: dict[str, Outcome[LevelOutcome]],
+    completeness: PossibleValues[Completeness],
+    nli: PossibleValues[LevelValue],
+    sensory_levels: dict[str, PossibleValues[LevelValue]],
+    motor_levels: dict[str, PossibleValues[LevelValue]],
+    grades_without_tags: frozenset[AIS] = frozenset(),
 ) -> Explained[AIS]:
-    """Every AIS grade the exam allows, each with why."""
-    builder: OutcomeBuilder[AIS] = OutcomeBuilder()
+    """Every AIS grade the exam allows, each with why. ``grades_without_tags``: the grades
+    of the same exam with every non-SCI tag rejected (each tagged cell read as recorded),
+    needed only when VAC is Yes and the NLI rests on a tag (A11)."""
+    builder: PossibleValuesBuilder[AIS] = PossibleValuesBuilder()
     levels = [*sensory_levels.values(), *motor_levels.values()]
     if all(Marker.INT in outcome for outcome in levels):
         tag = any(o.is_tagged(Marker.INT) for o in levels)
@@ -132,7 +137,7 @@ def asia_impairment_scale(
         # B, C and D all rest on a tagged sensory incompleteness (T9).
         tag = incomplete_tag or mi.tagged
         if mi.answer:
-            builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac))
+            builder.extend(_motor_incomplete_grades(exam, nli, tag, by_vac, grades_without_tags))
         else:
             why = (
                 "sensory incomplete, motor complete: no voluntary anal contraction and no motor"
@@ -143,13 +148,18 @@ def asia_impairment_scale(
 
 
 def _motor_incomplete_grades(
-    exam: Exam, nli: Outcome[LevelOutcome], tagged: bool, nli_tags_count: bool
+    exam: Exam,
+    nli: PossibleValues[LevelValue],
+    tagged: bool,
+    nli_tags_count: bool,
+    grades_without_tags: frozenset[AIS],
 ) -> list[tuple[AIS, bool, str]]:
     """C or D for each possible NLI (docs/adjudications.md A11). Within one NLI a grade
     that holds whether or not the counted tagged muscles count is untagged (T1); across
     NLIs a grade is tagged when any NLI reaches it only through a tagged count (case 130).
     The NLI's own tag counts when motor incompleteness rests on VAC, unless the grade
-    also holds at an untagged NLI (T1: it holds whether or not the NLI's tag is accepted)."""
+    also holds at an untagged NLI or with every tag rejected (T1: it holds whether or not
+    the NLI's tag is accepted)."""
     count_tagged: dict[AIS, bool] = {}
     nli_tagged: dict[AIS, bool] = {}
     at_untagged_nli: set[AIS] = set()
@@ -183,9 +193,14 @@ def _motor_incomplete_grades(
                     )
     out = []
     for grade, tag in count_tagged.items():
-        tag = tag or (nli_tagged[grade] and grade not in at_untagged_nli)
+        untagged_elsewhere = grade in at_untagged_nli or grade in grades_without_tags
+        tag = tag or (nli_tagged[grade] and not untagged_elsewhere)
         if nli_tagged[grade] and not tag:
-            reasons[grade] += "; holds at an NLI that rests on no non-SCI tag"
+            reasons[grade] += (
+                "; holds at an NLI that rests on no non-SCI tag"
+                if grade in at_untagged_nli
+                else "; holds whether or not the non-SCI tags the NLI rests on are accepted"
+            )
         out.append((grade, tag, reasons[grade]))
     return out
 

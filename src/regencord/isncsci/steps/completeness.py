@@ -13,7 +13,7 @@ from itertools import product
 from regencord.isncsci.exam import SIDES, Exam
 from regencord.isncsci.judgements import Judgements, anal_yes, sensory_present
 from regencord.isncsci.levels import Level
-from regencord.isncsci.outcome import Explained, OutcomeBuilder
+from regencord.isncsci.possible_values import Explained, PossibleValuesBuilder
 
 
 class Completeness(Enum):
@@ -50,7 +50,7 @@ def sensory_sparing(exam: Exam) -> frozenset[bool]:
 def completeness(exam: Exam) -> Explained[Completeness]:
     """Complete when no sacral sparing is possible; incomplete when any is."""
     findings = sacral_sparing_judgements(exam)
-    builder: OutcomeBuilder[Completeness] = OutcomeBuilder()
+    builder: PossibleValuesBuilder[Completeness] = PossibleValuesBuilder()
     for combo in product(*(j for _, j in findings)):
         present = [findings[i][0] for i, j in enumerate(combo) if j.answer]
         if present:

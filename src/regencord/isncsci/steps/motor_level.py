@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import Side, SideExam
-from regencord.isncsci.steps.checks import motor_step
+from regencord.isncsci.steps.questions import motor_step
 from regencord.isncsci.walk import WalkResult, walk_levels
 
 

@@ -18,35 +18,35 @@ of the sensory and motor levels of steps 1 and 2.
 from __future__ import annotations
 
 from regencord.isncsci.exam import SIDES, Exam
-from regencord.isncsci.levels import Level, LevelOutcome, outcome_sort_key
-from regencord.isncsci.outcome import Outcome, OutcomeBuilder
-from regencord.isncsci.steps.checks import motor_checks, sensory_intact
+from regencord.isncsci.levels import Level, LevelValue, outcome_sort_key
+from regencord.isncsci.possible_values import PossibleValues, PossibleValuesBuilder
 from regencord.isncsci.steps.motor_level import motor_level
-from regencord.isncsci.walk import Check, Step, WalkResult, walk_levels
+from regencord.isncsci.steps.questions import motor_checks, sensory_intact
+from regencord.isncsci.walk import Question, Questions, WalkResult, walk_levels
 
 
-def neurological_level(exam: Exam, sensory_levels: list[Outcome[LevelOutcome]]) -> WalkResult:
+def neurological_level(exam: Exam, sensory_levels: list[PossibleValues[LevelValue]]) -> WalkResult:
     """The possible NLIs of the exam, given both sides' sensory levels."""
 
-    def step(level: Level, below: Level) -> Step:
-        checks: list[Check] = []
+    def step(level: Level, below: Level) -> Questions:
+        checks: list[Question] = []
         for side in SIDES:
             checks.extend(sensory_intact(side, exam.side(side), below))
             checks.extend(motor_checks(side, exam.side(side), level, below))
-        return Step(checks)
+        return Questions(checks)
 
     walk = walk_levels(step)
     motor = [motor_level(side, exam.side(side), None).outcome for side in SIDES]
-    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    builder: PossibleValuesBuilder[LevelValue] = PossibleValuesBuilder()
     for nli in walk.outcome:
         builder.add(nli, _tagged(nli, motor, sensory_levels, walk.outcome.is_tagged(nli)))
     return WalkResult(builder.build(), walk.passed_tag, walk.reasons)
 
 
 def _tagged(
-    nli: LevelOutcome,
-    motor: list[Outcome[LevelOutcome]],
-    sensory: list[Outcome[LevelOutcome]],
+    nli: LevelValue,
+    motor: list[PossibleValues[LevelValue]],
+    sensory: list[PossibleValues[LevelValue]],
     walked_with_tag: bool,
 ) -> bool:
     if any(m.determined and m.value == nli for m in motor):
@@ -61,7 +61,7 @@ def _tagged(
     return walked_with_tag and any(_only_tagged_below(level, nli) for level in levels)
 
 
-def _only_tagged_below(level: Outcome[LevelOutcome], nli: LevelOutcome) -> bool:
+def _only_tagged_below(level: PossibleValues[LevelValue], nli: LevelValue) -> bool:
     """Whether ``level`` cannot be ``nli`` and is caudal to it only through a non-SCI tag:
     the NLI is the most rostral level, so it rests on that tag too (A4)."""
     key = outcome_sort_key(nli)

@@ -8,10 +8,10 @@ dermatomes being intact. C1 when C2 is impaired; INT when every dermatome to S4-
 from __future__ import annotations
 
 from regencord.isncsci.exam import Side, SideExam
-from regencord.isncsci.steps.checks import sensory_intact
-from regencord.isncsci.walk import Step, WalkResult, walk_levels
+from regencord.isncsci.steps.questions import sensory_intact
+from regencord.isncsci.walk import Questions, WalkResult, walk_levels
 
 
 def sensory_level(side: Side, exam: SideExam) -> WalkResult:
     """The possible sensory levels of one side."""
-    return walk_levels(lambda _level, below: Step(sensory_intact(side, exam, below)))
+    return walk_levels(lambda _level, below: Questions(sensory_intact(side, exam, below)))

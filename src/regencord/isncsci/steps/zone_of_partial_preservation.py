@@ -19,15 +19,15 @@ from regencord.isncsci.judgements import (
     motor_present,
     sensory_present,
 )
-from regencord.isncsci.levels import MYOTOMES, Level, LevelOutcome, Marker
-from regencord.isncsci.outcome import Explained, OutcomeBuilder
+from regencord.isncsci.levels import MYOTOMES, Level, LevelValue, Marker
+from regencord.isncsci.possible_values import Explained, PossibleValuesBuilder
 from regencord.isncsci.rules import counted_non_key_muscle, more_than_three_below
 from regencord.isncsci.walk import WalkResult
 
 
-def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelOutcome]:
+def sensory_zpp(side: SideExam, dap: AnalFunction) -> Explained[LevelValue]:
     """Most caudal dermatome with light touch or pin prick above 0, searched from S3 up."""
-    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    builder: PossibleValuesBuilder[LevelValue] = PossibleValuesBuilder()
     live: set[bool] = set()
     sacral = any_of(
         anal_yes(dap),
@@ -68,7 +68,7 @@ def motor_zpp(
     vac: AnalFunction,
     motor_levels: WalkResult,
     incomplete: frozenset[bool],
-) -> Explained[LevelOutcome]:
+) -> Explained[LevelValue]:
     """Most caudal key muscle graded above 0 below the motor level; the motor level itself
     when there is none. The lowest non-key muscle with motor function counts when it makes
     an incomplete injury motor incomplete, i.e. lies more than three levels below the motor
@@ -76,7 +76,7 @@ def motor_zpp(
     (A15, a divergence from the reference). ``incomplete`` holds whether the injury may be
     incomplete (True) and complete (False) when VAC is absent, i.e. through sacral sensory
     sparing: the motor ZPP only applies when VAC is absent."""
-    builder: OutcomeBuilder[LevelOutcome] = OutcomeBuilder()
+    builder: PossibleValuesBuilder[LevelValue] = PossibleValuesBuilder()
     live_vac: set[bool] = set()
     for j in anal_yes(vac):
         if j.answer:

@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[T]):
+class PossibleValues(Generic[T]):
     """The possible values of one result; ``tagged`` holds those that carry a ``*``."""
 
     values: frozenset[T]
@@ -51,7 +51,7 @@ class Outcome(Generic[T]):
         return ",".join(name(v) + ("*" if v in self.tagged else "") for v in ordered)
 
 
-class OutcomeBuilder(Generic[T]):
+class PossibleValuesBuilder(Generic[T]):
     """Collects (value, tagged) possibilities. A value reached both with and without a
     tagged value is reported untagged: it holds whatever the tagged cell's real value is."""
 
@@ -72,8 +72,8 @@ class OutcomeBuilder(Generic[T]):
     def __bool__(self) -> bool:
         return bool(self._flags)
 
-    def build(self) -> Outcome[T]:
-        return Outcome(
+    def build(self) -> PossibleValues[T]:
+        return PossibleValues(
             values=frozenset(self._flags),
             tagged=frozenset(v for v, t in self._flags.items() if t),
         )
@@ -83,9 +83,9 @@ class OutcomeBuilder(Generic[T]):
 class Explained(Generic[T]):
     """A step's result with, for each possible value, why it is possible."""
 
-    outcome: Outcome[T]
+    outcome: PossibleValues[T]
     reasons: dict[T, str]
 
     @classmethod
-    def of(cls, builder: OutcomeBuilder[T]) -> Explained[T]:
+    def of(cls, builder: PossibleValuesBuilder[T]) -> Explained[T]:
         return cls(builder.build(), dict(builder.reasons))

@@ -8,11 +8,11 @@ from regencord.isncsci.cells import AnalFunction
 from regencord.isncsci.exam import Side, SideExam
 from regencord.isncsci.judgements import anal_yes, dermatome_intact, motor_antigravity, motor_normal
 from regencord.isncsci.levels import Level, is_myotome
-from regencord.isncsci.walk import Check, Step
+from regencord.isncsci.walk import Question, Questions
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Reason:
     """What a failed check found, worded for ``explain()`` only when asked."""
 
     side: Side | None
@@ -27,48 +27,48 @@ class Finding:
         return f"{where} {self.text.format(*self.cells)}".strip()
 
 
-def sensory_intact(side: Side, exam: SideExam, level: Level) -> list[Check]:
+def sensory_intact(side: Side, exam: SideExam, level: Level) -> list[Question]:
     """Light touch and pin prick both normal (2) at ``level``'s dermatome."""
     lt, pp = exam.light_touch[level], exam.pin_prick[level]
     return [
-        Check(
-            Finding(side, level, "light touch {}, pin prick {} (not both normal)", (lt, pp)),
+        Question(
+            Reason(side, level, "light touch {}, pin prick {} (not both normal)", (lt, pp)),
             dermatome_intact(lt, pp),
         )
     ]
 
 
-def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list[Check]:
+def motor_checks(side: Side, exam: SideExam, level: Level, below: Level) -> list[Question]:
     """Key muscle questions for passing from ``level`` to ``below``: a key muscle at
     ``level`` must be normal (5), a key muscle at ``below`` at least 3."""
-    checks: list[Check] = []
+    checks: list[Question] = []
     if is_myotome(level):
         cell = exam.motor[level]
         checks.append(
-            Check(
-                Finding(side, level, "motor {} (not 5)", (cell,)),
+            Question(
+                Reason(side, level, "motor {} (not 5)", (cell,)),
                 motor_normal(cell),
             )
         )
     if is_myotome(below):
         cell = exam.motor[below]
         checks.append(
-            Check(
-                Finding(side, below, "motor {} (below 3)", (cell,)),
+            Question(
+                Reason(side, below, "motor {} (below 3)", (cell,)),
                 motor_antigravity(cell),
             )
         )
     return checks
 
 
-def vac_check(vac: AnalFunction) -> Check:
-    what = Finding(None, None, "voluntary anal contraction {} (needed for INT)", (vac.value,))
-    return Check(what, anal_yes(vac))
+def vac_check(vac: AnalFunction) -> Question:
+    what = Reason(None, None, "voluntary anal contraction {} (needed for INT)", (vac.value,))
+    return Question(what, anal_yes(vac))
 
 
 def motor_step(
     side: Side, exam: SideExam, level: Level, below: Level, vac: AnalFunction | None
-) -> Step:
+) -> Questions:
     """Whether the motor level may pass from ``level`` to ``below`` (International Standards
     2019, step 2): a key muscle at ``level`` must be normal (5); a key muscle at ``below``
     must be at least 3; where ``below`` has no key muscle, the motor level follows the
@@ -77,7 +77,7 @@ def motor_step(
     checks = motor_checks(side, exam, level, below)
     if below is Level.S4_5 and vac is not None:
         checks.append(vac_check(vac))
-    return Step(
+    return Questions(
         checks=checks,
         tracked=sensory_intact(side, exam, below),
         needs_tracked=not is_myotome(below),
