@@ -31,7 +31,7 @@ from regencord.store.db import Database
 from regencord.store.migrate import upgrade
 from regencord.store.models import (
     AdverseEvent,
-    AeOutcome,
+    AeResolution,
     CellLine,
     ImagingFinding,
     Lot,
@@ -111,7 +111,7 @@ def add_treatment_and_safety(db: Database) -> None:
                         if k == 0
                         else Relatedness.UNRELATED,
                         related_to_immunosuppression=Relatedness.UNRELATED,
-                        outcome=AeOutcome.RECOVERED,
+                        outcome=AeResolution.RECOVERED,
                     )
                 )
             for week in (24, 52):

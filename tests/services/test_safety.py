@@ -10,7 +10,7 @@ import pytest
 from regencord.services import safety
 from regencord.services.errors import Conflict, InvalidInput, NotFound, ReasonNeeded
 from regencord.store.db import Database
-from regencord.store.models import AdverseEvent, AeOutcome, ImagingFinding, Modality, Relatedness
+from regencord.store.models import AdverseEvent, AeResolution, ImagingFinding, Modality, Relatedness
 from tests.services.followup_data import TRIAL, USER, audit_rows, count, setup_trial
 
 HEADACHE: dict[str, Any] = {
@@ -43,7 +43,7 @@ def test_adverse_event_is_recorded_and_audited(db: Database) -> None:
     assert ae.term == "Headache" and ae.ctcae_grade == 1 and ae.onset_date == date(2024, 2, 1)
     assert ae.related_to_cells is Relatedness.UNLIKELY
     assert ae.related_to_surgery is Relatedness.POSSIBLE
-    assert ae.outcome is AeOutcome.RECOVERING
+    assert ae.outcome is AeResolution.RECOVERING
     inserted = {a.field: a.new_value for a in audit_rows(db, "adverse_event", ae.id, "insert")}
     assert inserted["term"] == "Headache" and inserted["related_to_cells"] == "unlikely"
     assert inserted["meddra_code"] == "10019211"
@@ -53,7 +53,7 @@ def test_relatedness_and_outcome_spelling(db: Database) -> None:
     setup_trial(db)
     ae = add_ae(db, related_to_cells="Probable", outcome="Not-Recovered", meddra_code="")
     assert ae.related_to_cells is Relatedness.PROBABLE
-    assert ae.outcome is AeOutcome.NOT_RECOVERED
+    assert ae.outcome is AeResolution.NOT_RECOVERED
     assert ae.meddra_code is None
 
 
@@ -137,7 +137,7 @@ def test_fatal_event(db: Database) -> None:
         db, ctcae_grade=5, serious=True, outcome="fatal", resolution_date="2024-02-04",
         related_to_cells="unrelated",
     )  # fmt: skip
-    assert ae.outcome is AeOutcome.FATAL and ae.serious
+    assert ae.outcome is AeResolution.FATAL and ae.serious
 
 
 def test_update_adverse_event_needs_a_reason(db: Database) -> None:
@@ -159,7 +159,7 @@ def test_update_adverse_event_needs_a_reason(db: Database) -> None:
         db, user="dr.safety", event_id=ae.id, changes=resolved, reason="headache resolved"
     )
     assert updated.resolution_date == date(2024, 2, 5)
-    assert updated.outcome is AeOutcome.RECOVERED and updated.version == ae.version + 1
+    assert updated.outcome is AeResolution.RECOVERED and updated.version == ae.version + 1
     rows = audit_rows(db, "adverse_event", ae.id, "update")
     assert [(a.field, a.old_value, a.new_value, a.reason, a.user) for a in rows] == [
         ("resolution_date", None, "2024-02-05", "headache resolved", "dr.safety"),

@@ -17,15 +17,20 @@ Rules:
   (:func:`~regencord.services.quality.run_checks_for`).
 - A participant's records at visits are read in one query, in schedule order (then by
   id); records of deleted schedule visits or deleted visits are not listed.
+- A record of a participant not taken at a visit (adverse event, imaging finding,
+  rehabilitation session: a :class:`ParticipantRecordKind`) is validated whole by its
+  input model, then by the rules across its fields, and saved the same way; the records of
+  a participant or of a whole trial are read in one query, ordered by their date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -33,14 +38,23 @@ from regencord.services.errors import FieldProblem, ReasonNeeded, invalid
 from regencord.services.followup import (
     NO_VISIT_DATE,
     date_problems,
+    find_participant,
     find_visit,
+    followup_unit,
     parse_date,
+    raise_problems,
 )
 from regencord.services.quality import run_checks_for
+from regencord.services.trials import find_trial
+from regencord.services.validation import validated
+from regencord.store.db import Database
 from regencord.store.models import (
+    AdverseEvent,
     ExamRecord,
     FunctionalMeasure,
+    ImagingFinding,
     Participant,
+    RehabSession,
     ScheduledVisit,
     Visit,
 )
@@ -159,7 +173,7 @@ def live_at_visit(session: Session, model: type[AtVisit], visit: Visit) -> list[
 
 def at_visits_query(
     model: type[AtVisit], participant: Participant, scheduled: ScheduledVisit | None = None
-) -> Select[tuple[AtVisit]]:
+) -> Select[Any]:
     """One query for a participant's live records of ``model`` (or one visit's), with
     their visit and schedule visit loaded, in schedule order then by id."""
     query = (
@@ -188,3 +202,104 @@ def at_visits(
 ) -> list[AtVisit]:
     """:func:`at_visits_query`, run."""
     return list(session.scalars(at_visits_query(model, participant, scheduled)))
+
+
+# --------------------------------------------------------------------------- of a participant
+
+OfParticipant = TypeVar("OfParticipant", AdverseEvent, ImagingFinding, RehabSession)
+"""A record of a participant not taken at a visit."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipantRecordView:
+    """What every record of a participant shows: which record, whose."""
+
+    id: int
+    version: int
+    trial: str
+    participant: str
+
+
+V = TypeVar("V", bound=ParticipantRecordView)
+
+
+@dataclass(frozen=True)
+class ParticipantRecordKind(Generic[OfParticipant, M, V]):
+    """One kind of record of a participant: its name in messages (``adverse event``), its
+    model, its input model (whose fields are the model's and the view's), its view, the
+    rules across its fields, and the date it is listed by."""
+
+    what: str
+    model: type[OfParticipant]
+    schema: type[M]
+    view: type[V]
+    rules: Callable[[M, str, Participant], list[FieldProblem]]
+    date_field: str
+
+    def view_of(self, record: OfParticipant) -> V:
+        return self.view(
+            id=record.id,
+            version=record.version,
+            trial=record.participant.trial.code,
+            participant=record.participant.study_id,
+            **{f: getattr(record, f) for f in self.schema.model_fields},
+        )
+
+    def dated(self, value: M, label: str, participant: Participant) -> list[FieldProblem]:
+        """The rules of every clinical date, on the kind's date, then the kind's rules."""
+        day: date = getattr(value, self.date_field)
+        return [
+            *date_problems(label, self.date_field, day, participant),
+            *self.rules(value, label, participant),
+        ]
+
+
+def blank_to_none(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with blank text as ``None`` (not given)."""
+    return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+
+
+def add_for_participant(
+    db: Database,
+    kind: ParticipantRecordKind[OfParticipant, M, V],
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    data: Mapping[str, Any],
+) -> V:
+    """Validate and save a record of ``kind`` for a participant; its checks run."""
+    with followup_unit(db, user=user) as session:
+        participant = find_participant(session, trial_code, study_id)
+        label = f"{kind.what} of {study_id}"
+        value = validated(kind.schema, blank_to_none(data), label)
+        raise_problems(kind.dated(value, label, participant))
+        record = kind.model(participant=participant, **value.model_dump())
+        return kind.view_of(save(session, participant, record))
+
+
+def list_for_participants(
+    db: Database,
+    kind: ParticipantRecordKind[OfParticipant, M, V],
+    *,
+    trial_code: str,
+    study_id: str | None = None,
+) -> list[V]:
+    """The live records of ``kind`` of a trial (or one participant), by date then id, in
+    one query."""
+    with followup_unit(db, user="(read)") as session:
+        model = kind.model
+        if study_id is not None:
+            where = [Participant.id == find_participant(session, trial_code, study_id).id]
+        else:
+            where = [Participant.trial_id == find_trial(session, trial_code).id]
+        query = (
+            select(model)
+            .join(model.participant)
+            .where(*where, model.deleted_at.is_(None))
+            .options(contains_eager(model.participant))
+            .order_by(getattr(model, kind.date_field), model.id)
+        )
+        return [kind.view_of(r) for r in session.scalars(query)]
