@@ -62,8 +62,13 @@ def _count_listing(db: Database, listing: Callable[[], list[Any]]) -> tuple[int,
 def test_listing_a_participants_records_is_one_query_however_many_visits(db: Database) -> None:
     setup_trial(db)
     add_transplant(db, "P01", date(2024, 1, 20))
-    list_exams = lambda: exams.list_exams(db, trial_code=TRIAL, study_id="P01")  # noqa: E731
-    list_measures = lambda: measures.list_measures(db, trial_code=TRIAL, study_id="P01")  # noqa: E731
+
+    def list_exams() -> list[exams.ExamSummary]:
+        return exams.list_exams(db, trial_code=TRIAL, study_id="P01")
+
+    def list_measures() -> list[measures.MeasureSummary]:
+        return measures.list_measures(db, trial_code=TRIAL, study_id="P01")
+
     _exam(db, "baseline", "2024-01-10", c5_complete_exam(None))
     _measure(db, "baseline", "2024-01-10", 0)
     one_exam, exam_statements, exam_reads = _count_listing(db, list_exams)
