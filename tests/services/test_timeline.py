@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from regencord.services import followup
+from regencord.services import validation
 from regencord.services.errors import NotFound
 from regencord.services.timeline import participant_timeline
 from regencord.services.visits import WindowStatus
@@ -18,7 +18,7 @@ from tests.services.trial_data import build_trial
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(followup, "today", lambda: date(2024, 6, 1))
+    monkeypatch.setattr(validation, "today", lambda: date(2024, 6, 1))
 
 
 def test_timeline_holds_everything_in_visit_order(db: Database) -> None:

@@ -120,7 +120,7 @@ def test_visit_dates_are_checked(db: Database) -> None:
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     with pytest.raises(InvalidInput, match=r"actual_date: '.*' is in the future"):
         record(db, "baseline", tomorrow)
-    with pytest.raises(InvalidInput, match=r"actual_date: '2024-02-30' is not a date"):
+    with pytest.raises(InvalidInput, match=r"actual_date: '2024-02-30' is not a valid date"):
         record(db, "baseline", "2024-02-30")
     assert count(db, Visit) == 0
 

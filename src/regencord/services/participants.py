@@ -18,14 +18,11 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -37,7 +34,14 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version, unit_of_work
-from regencord.services.validation import Reason, reason_given, validated
+from regencord.services.validation import (
+    InputModel,
+    PastDay,
+    Reason,
+    choice,
+    reason_given,
+    validated,
+)
 from regencord.store.db import Database
 from regencord.store.models import (
     AuditEntry,
@@ -55,7 +59,6 @@ _SEGMENTS = {"C": 7, "T": 12, "L": 5, "S": 5}
 _REGIONS = "CTLS"
 _LEVEL = r"(C[1-7]|T(?:1[0-2]|[1-9])|L[1-5]|S[1-5])"
 _LEVEL_RE = re.compile(rf"^{_LEVEL}(?:-{_LEVEL})?$")
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 TRANSITIONS: dict[ParticipantStatus, frozenset[ParticipantStatus]] = {
     ParticipantStatus.SCREENING: frozenset(
@@ -79,23 +82,6 @@ EDITABLE = ("age_at_injury", "sex", "injury_date", "mechanism", "vertebral_level
 # ---------------------------------------------------------------------------- validation
 
 
-def latest_today() -> date:
-    """Today's date in the time zone furthest ahead (UTC+14): no real date is later."""
-    return (datetime.now(UTC) + timedelta(hours=14)).date()
-
-
-def _iso_date(value: object) -> object:
-    if isinstance(value, str) and not _ISO_DATE_RE.match(value.strip()):
-        raise ValueError("is not a date in the form YYYY-MM-DD")
-    return value.strip() if isinstance(value, str) else value
-
-
-def _not_future(value: date) -> date:
-    if value > latest_today():
-        raise ValueError("is in the future")
-    return value
-
-
 def level_index(level: str) -> int:
     """Position of a vertebra from the top (C1 = 0) for ordering a range."""
     region = level[0]
@@ -116,23 +102,20 @@ def vertebral_level(value: str) -> str:
     return text
 
 
-PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
 StudyId = Annotated[str, Field(min_length=1, max_length=40, pattern=STUDY_ID_PATTERN)]
 VertebralLevel = Annotated[str, Field(max_length=20), AfterValidator(vertebral_level)]
 
 
-class ParticipantInput(BaseModel):
+class ParticipantInput(InputModel):
     """A participant as entered: pseudonymous, no names, birth dates or contact data."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     study_id: StudyId
     age_at_injury: Annotated[int, Field(ge=0, le=120)]
     sex: Sex
-    injury_date: PastDate
+    injury_date: PastDay
     mechanism: Annotated[str | None, Field(min_length=1, max_length=100)] = None
     vertebral_level: VertebralLevel | None = None
-    consent_date: PastDate | None = None
+    consent_date: PastDay | None = None
 
     @field_validator("consent_date")
     @classmethod
@@ -143,15 +126,13 @@ class ParticipantInput(BaseModel):
         return value
 
 
-class EligibilityInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class EligibilityInput(InputModel):
     criterion: Annotated[str, Field(min_length=1, max_length=200)]
     met: bool
     note: Annotated[str | None, Field(max_length=500)] = None
 
 
-class _Reason(BaseModel):
+class _Reason(InputModel):
     reason: Reason
 
 
@@ -484,11 +465,7 @@ def change_status(
     every answered eligibility criterion met. ``transplanted`` is set by recording the
     transplant, ``withdrawn`` by :func:`withdraw`."""
     label = _label(study_id)
-    try:
-        new = ParticipantStatus(status)
-    except ValueError:
-        names = ", ".join(s.value for s in ParticipantStatus)
-        raise invalid(label, "status", status, f"is not a status ({names})") from None
+    new = choice(ParticipantStatus, status, record=label, field="status", what="status")
     if new is ParticipantStatus.TRANSPLANTED:
         raise invalid(label, "status", new.value, "is set by recording the transplant")
     if new is ParticipantStatus.WITHDRAWN:
@@ -586,16 +563,8 @@ def list_participants(
     """The participants of a trial, by study id; optionally of one site or one status."""
     wanted: ParticipantStatus | None = None
     if status is not None:
-        try:
-            wanted = ParticipantStatus(status)
-        except ValueError:
-            names = ", ".join(s.value for s in ParticipantStatus)
-            raise invalid(
-                f"participants of trial {trial_code}",
-                "status",
-                status,
-                f"is not a status ({names})",
-            ) from None
+        record = f"participants of trial {trial_code}"
+        wanted = choice(ParticipantStatus, status, record=record, field="status", what="status")
     with unit_of_work(db, user=user) as session:
         trial = find_trial(session, trial_code)
         query = select(Participant).where(

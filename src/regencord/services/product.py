@@ -13,43 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, FiniteFloat, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, invalid
-from regencord.services.participants import latest_today
 from regencord.services.unit import unit_of_work
-from regencord.services.validation import validated
+from regencord.services.validation import Day as Day
+from regencord.services.validation import InputModel, validated
+from regencord.services.validation import blank_is_none as blank_is_none
+from regencord.services.validation import not_after_today as not_after_today
+from regencord.services.validation import raise_problems as raise_problems
 from regencord.store.db import Database
 from regencord.store.models import CellLine, Lot, LotDecision, QcResult, ReleaseDecision
 
 # --- input values shared by the product and transplant use cases ---------------------------
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _day(value: object) -> object:
-    if isinstance(value, str):
-        text = value.strip()
-        if _ISO_DAY.match(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                pass
-        raise ValueError("is not a valid date (YYYY-MM-DD)")
-    return value
-
-
-def blank_is_none(value: object) -> object:
-    """Blank text as ``None`` (an optional value not given)."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-Day = Annotated[date, BeforeValidator(_day)]
-"""A calendar date; text must be ``YYYY-MM-DD``."""
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Person = Annotated[str, Field(min_length=1, max_length=100)]
 Note = Annotated[Annotated[str, Field(max_length=500)] | None, BeforeValidator(blank_is_none)]
@@ -69,19 +48,6 @@ class _Missing(FieldProblem):
 def missing(record: str, field: str, message: str) -> FieldProblem:
     """A required value that was not given: ``record: field is missing: message``."""
     return _Missing(record, field, None, message)
-
-
-def not_after_today(record: str, field: str, day: date) -> FieldProblem | None:
-    """Records are of what happened: a date in the future (anywhere on Earth) is refused."""
-    if day > latest_today():
-        return FieldProblem(record, field, day.isoformat(), "is in the future")
-    return None
-
-
-def raise_problems(problems: list[FieldProblem | None]) -> None:
-    found = [p for p in problems if p is not None]
-    if found:
-        raise InvalidInput(found)
 
 
 def number_text(value: float) -> str:
@@ -151,18 +117,14 @@ def assay_name(name: str) -> str:
 # --- inputs ---------------------------------------------------------------------------------
 
 
-class LineInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class LineInput(InputModel):
     line_id: Code
     source: Annotated[str, Field(min_length=1, max_length=200)]
     donor_hla: OptionalText = None
     reprogramming_method: OptionalText = None
 
 
-class LotInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class LotInput(InputModel):
     lot_id: Code
     line: Annotated[str, Field(min_length=1, max_length=40)]
     passage: Annotated[int, Field(ge=0, le=1000)]
@@ -170,11 +132,9 @@ class LotInput(BaseModel):
     expires_on: Day
 
 
-class QcInput(BaseModel):
+class QcInput(InputModel):
     """One QC result: ``value`` (number) and/or ``result`` (text), and its specification:
     ``spec_min``/``spec_max`` for a number, ``expected`` for a text."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     assay: Annotated[str, Field(min_length=1, max_length=60)]
     value: FiniteFloat | None = None
@@ -196,9 +156,7 @@ class QcInput(BaseModel):
         return key
 
 
-class DecisionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class DecisionInput(InputModel):
     decided_by: Person
     decided_on: Day | None = None
     """Default: today."""

@@ -29,12 +29,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regencord.services import followup
+from regencord.services import followup, validation
 from regencord.services.errors import NotFound, invalid
 from regencord.services.product import decision_in_force
 from regencord.services.trials import find_trial
 from regencord.services.unit import check_version, unit_of_work
-from regencord.services.validation import reason_given
+from regencord.services.validation import choice, reason_given
 from regencord.store.db import Database
 from regencord.store.models import (
     CheckSetting,
@@ -93,7 +93,7 @@ def _exam_window(session: Session, participant: Participant, _: Mapping[str, int
     """A visit with an exam on its schedule: no exam once its window has closed, or an exam
     dated outside the window. Missed visits (with their reason) are not queried."""
     out = []
-    today = followup.today()
+    today = validation.today()
     for scheduled in participant.trial.schedule:
         if scheduled.deleted or not scheduled.exam_required:
             continue
@@ -526,13 +526,7 @@ def _passing(session: Session, queries: list[Query]) -> set[int]:
 
 
 def state_of(text: str | QueryState) -> QueryState:
-    if isinstance(text, QueryState):
-        return text
-    for state in QueryState:
-        if state.value == text.strip().lower():
-            return state
-    known = ", ".join(s.value for s in QueryState)
-    raise invalid("queries", "state", text, f"is not a query state ({known})")
+    return choice(QueryState, text, record="queries", field="state", what="query state")
 
 
 def list_queries(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
-from regencord.services import followup
+from regencord.services import followup, validation
 from regencord.services.errors import NotFound
 from regencord.services.followup import TRANSPLANT_VISIT, followup_unit
 from regencord.services.product import decision_in_force
@@ -418,7 +418,7 @@ def load_timeline(session: Session, trial_code: str, study_id: str) -> Timeline:
             measures.setdefault(m.visit_id, []).append(
                 MeasureEntry(m.id, m.kind.value, m.name, m.measure_date, m.value, m.unit, m.aid)
             )
-    on = followup.today()
+    on = validation.today()
     entries = []
     for scheduled in participant.trial.schedule:
         if scheduled.deleted:

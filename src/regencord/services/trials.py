@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import NotFound, ReasonNeeded, invalid, invalid_file
 from regencord.services.unit import unit_of_work
-from regencord.services.validation import reason_given, validated
+from regencord.services.validation import InputModel, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import Anchor, ScheduledVisit, Site, Trial
 from regencord.store.models.base import utcnow
@@ -23,9 +23,7 @@ from regencord.store.models.base import utcnow
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
-class TrialInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TrialInput(InputModel):
     code: Code
     title: Annotated[str, Field(min_length=1, max_length=300)]
     phase: Annotated[str | None, Field(max_length=20)] = None
@@ -35,17 +33,13 @@ class TrialInput(BaseModel):
     """Generated demonstration data (the demo trial), labelled as such everywhere."""
 
 
-class SiteInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SiteInput(InputModel):
     code: Code
     name: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class VisitInput(BaseModel):
+class VisitInput(InputModel):
     """One visit of a schedule file: ``{name, anchor, day, window_before, window_after}``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[str, Field(min_length=1, max_length=60)]
     anchor: Anchor
@@ -55,9 +49,7 @@ class VisitInput(BaseModel):
     exam: bool = True
 
 
-class ScheduleInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ScheduleInput(InputModel):
     visits: Annotated[list[VisitInput], Field(min_length=1)]
 
     @model_validator(mode="after")
