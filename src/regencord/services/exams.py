@@ -32,7 +32,6 @@ from regencord.services.followup import (
     find_participant,
     find_scheduled,
     followup_unit,
-    raise_problems,
     visit_for_data,
 )
 from regencord.services.impairments import normalised_impairments
@@ -49,7 +48,7 @@ from regencord.services.recording import (
     replace_stored,
     save,
 )
-from regencord.services.validation import reason_given
+from regencord.services.validation import raise_problems, reason_given
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Participant, ScheduledVisit
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from regencord.services.errors import invalid
 from regencord.services.scim import scim_scores
+from regencord.services.validation import InputModel
 from regencord.store.models import MeasureKind
 
 KIND_NAMES: Mapping[str, MeasureKind] = {
@@ -48,28 +49,24 @@ UNITS: Mapping[MeasureKind, str] = {
 # --------------------------------------------------------------------------- inputs
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class WisciInput(_Input):
+class WisciInput(InputModel):
     value: Annotated[int, Field(ge=0, le=20, description="WISCI II level")]
 
 
-class ScimInput(_Input):
+class ScimInput(InputModel):
     items: dict[str, Any]
 
 
-class TenMetreWalkInput(_Input):
+class TenMetreWalkInput(InputModel):
     seconds: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)]
     aid: Annotated[str | None, Field(max_length=100)] = None
 
 
-class SixMinuteWalkInput(_Input):
+class SixMinuteWalkInput(InputModel):
     metres: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
-class CustomInput(_Input):
+class CustomInput(InputModel):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     value: Annotated[float, Field(allow_inf_nan=False)]
     unit: Annotated[str | None, Field(max_length=20)] = None
@@ -82,7 +79,7 @@ class CustomInput(_Input):
         return name
 
 
-INPUTS: dict[MeasureKind, type[_Input]] = {
+INPUTS: dict[MeasureKind, type[InputModel]] = {
     MeasureKind.WISCI: WisciInput,
     MeasureKind.SCIM: ScimInput,
     MeasureKind.TEN_METRE_WALK: TenMetreWalkInput,
@@ -101,7 +98,7 @@ def kind_of(kind: str | MeasureKind, record: str = "measure") -> MeasureKind:
     return found
 
 
-def columns_of(kind: MeasureKind, value: _Input, record: str) -> dict[str, Any]:
+def columns_of(kind: MeasureKind, value: InputModel, record: str) -> dict[str, Any]:
     """The measure's columns from its validated input."""
     if isinstance(value, WisciInput):
         return {"value": float(value.value), "unit": UNITS[kind]}

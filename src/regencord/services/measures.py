@@ -18,7 +18,6 @@ from regencord.services.followup import (
     find_participant,
     find_scheduled,
     followup_unit,
-    raise_problems,
     visit_for_data,
 )
 from regencord.services.measure_inputs import INPUTS, SHORT_NAMES, columns_of, kind_of
@@ -41,7 +40,7 @@ from regencord.services.recording import (
 from regencord.services.scim import SCIM_ITEMS as SCIM_ITEMS
 from regencord.services.scim import load_scim_file as load_scim_file
 from regencord.services.scim import scim_scores as scim_scores
-from regencord.services.validation import reason_given, validated
+from regencord.services.validation import raise_problems, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import FunctionalMeasure, MeasureKind
 

@@ -41,12 +41,10 @@ from regencord.services.followup import (
     find_participant,
     find_visit,
     followup_unit,
-    parse_date,
-    raise_problems,
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.trials import find_trial
-from regencord.services.validation import validated
+from regencord.services.validation import blank_is_none, parse_date, raise_problems, validated
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -257,8 +255,8 @@ class ParticipantRecordKind(Generic[OfParticipant, M, V]):
 
 
 def blank_to_none(data: Mapping[str, Any]) -> dict[str, Any]:
-    """``data`` with blank text as ``None`` (not given)."""
-    return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+    """``data`` with blank text as ``None`` (not given; :func:`blank_is_none`)."""
+    return {k: blank_is_none(v) for k, v in data.items()}
 
 
 def add_for_participant(

@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from regencord.services import followup
+from regencord.services import validation
 from regencord.services.errors import FieldProblem, NotFound, ReasonNeeded
-from regencord.services.followup import followup_unit, raise_problems
+from regencord.services.followup import followup_unit
 from regencord.services.recording import (
     ParticipantRecordKind,
     ParticipantRecordView,
@@ -30,7 +29,14 @@ from regencord.services.recording import (
     save,
 )
 from regencord.services.unit import check_version
-from regencord.services.validation import reason_given, validated
+from regencord.services.validation import (
+    Day,
+    InputModel,
+    choice_field,
+    raise_problems,
+    reason_given,
+    validated,
+)
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -42,66 +48,35 @@ from regencord.store.models import (
     Relatedness,
 )
 
-E = TypeVar("E", bound=Enum)
+RelatednessField = Annotated[Relatedness, choice_field(Relatedness)]
 
 
-def choices_of(enum: type[Enum], quote: str = "") -> str:
-    """The values of ``enum`` as the command line spells them (``not-recovered``), listed:
-    ``a, b or c``."""
-    values = [f"{quote}{str(member.value).replace('_', '-')}{quote}" for member in enum]
-    return ", ".join(values[:-1]) + " or " + values[-1]
-
-
-def _choice(enum: type[E]) -> BeforeValidator:
-    """Accept an enum member by value or name, ignoring case, ``-`` for ``_``; refuse any
-    other text listing the values as the command line spells them."""
-
-    def parse(raw: object) -> object:
-        if isinstance(raw, str):
-            wanted = raw.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in enum:
-                names = {str(member.value).lower().replace("-", "_"), member.name.lower()}
-                if wanted in names:
-                    return member
-            raise ValueError(f"input should be {choices_of(enum, quote=chr(39))}")
-        return raw
-
-    return BeforeValidator(parse)
-
-
-RelatednessField = Annotated[Relatedness, _choice(Relatedness)]
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AdverseEventInput(_Input):
+class AdverseEventInput(InputModel):
     term: Annotated[str, Field(min_length=1, max_length=200)]
     meddra_code: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     """The MedDRA code of the term (8 digits) as supplied; not looked up."""
-    onset_date: date
-    resolution_date: date | None = None
+    onset_date: Day
+    resolution_date: Day | None = None
     ctcae_grade: Annotated[int, Field(ge=1, le=5)]
     serious: bool
     related_to_cells: RelatednessField
     related_to_surgery: RelatednessField
     related_to_immunosuppression: RelatednessField
-    outcome: Annotated[AeResolution, _choice(AeResolution)]
+    outcome: Annotated[AeResolution, choice_field(AeResolution)]
     action_taken: Annotated[str | None, Field(max_length=300)] = None
 
 
-class ImagingInput(_Input):
-    imaging_date: date
-    modality: Annotated[Modality, _choice(Modality)]
+class ImagingInput(InputModel):
+    imaging_date: Day
+    modality: Annotated[Modality, choice_field(Modality)]
     finding: Annotated[str, Field(min_length=1, max_length=1000)]
     suspected_mass: bool = False
     syrinx: bool = False
     lesion_length_mm: Annotated[float | None, Field(gt=0, le=1000, allow_inf_nan=False)] = None
 
 
-class RehabInput(_Input):
-    session_date: date
+class RehabInput(InputModel):
+    session_date: Day
     kind: Annotated[str, Field(min_length=1, max_length=60)]
     minutes: Annotated[int, Field(gt=0, le=720)]
     note: Annotated[str | None, Field(max_length=500)] = None
@@ -135,7 +110,7 @@ def adverse_event_problems(
                     f"is before the onset ({onset})",
                 )
             )
-        elif resolved > followup.today():
+        elif resolved > validation.today():
             problems.append(
                 FieldProblem(record, "resolution_date", resolved.isoformat(), "is in the future")
             )
@@ -249,7 +224,7 @@ def list_adverse_events(
 
 @dataclass(frozen=True, kw_only=True)
 class ImagingSummary(ParticipantRecordView):
-    imaging_date: date
+    imaging_date: Day
     modality: Modality
     finding: str
     suspected_mass: bool
@@ -283,7 +258,7 @@ def list_imaging_findings(
 
 @dataclass(frozen=True, kw_only=True)
 class RehabSummary(ParticipantRecordView):
-    session_date: date
+    session_date: Day
     kind: str
     minutes: int
     note: str | None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from regencord.services.errors import FieldProblem, invalid_file
-from regencord.services.followup import raise_problems
+from regencord.services.validation import raise_problems
 
 SELF_CARE = "self_care"
 RESPIRATION_SPHINCTER = "respiration_sphincter"

@@ -15,7 +15,7 @@ from enum import Enum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from regencord.services import followup
+from regencord.services import validation
 from regencord.services.errors import ReasonNeeded, invalid
 from regencord.services.followup import (
     TRANSPLANT_VISIT,
@@ -27,12 +27,11 @@ from regencord.services.followup import (
     find_visit,
     find_visit_to_write,
     followup_unit,
-    parse_date,
-    raise_problems,
     visit_label,
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.unit import check_version
+from regencord.services.validation import parse_date, raise_problems
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -165,7 +164,7 @@ def _status(
         window_after=scheduled.window_after,
         anchor_date=anchor,
         window=window,
-        status=window_status(window, actual, missed, followup.today()),
+        status=window_status(window, actual, missed, validation.today()),
         recorded=visit is not None,
         actual_date=actual,
         by_transplant=by_transplant,

@@ -17,14 +17,15 @@ from regencord.cli.followup import (
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import safety
+from regencord.services.validation import choices_of
 from regencord.store.models import AeResolution, Relatedness
 
 ae = typer.Typer(no_args_is_help=True, help="Adverse events.")
 imaging = typer.Typer(no_args_is_help=True, help="Imaging findings (mass, syrinx, lesion).")
 rehab = typer.Typer(no_args_is_help=True, help="Rehabilitation sessions.")
 
-RELATEDNESS = safety.choices_of(Relatedness)
-OUTCOMES = safety.choices_of(AeResolution)
+RELATEDNESS = choices_of(Relatedness)
+OUTCOMES = choices_of(AeResolution)
 
 TERM = "Adverse event term (verbatim or MedDRA PT)."
 ONSET = "Onset date."
