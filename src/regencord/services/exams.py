@@ -176,7 +176,7 @@ def store_exam(
     comments = (comments or "").strip() or None
     raise_problems(problems)
     assert parsed is not None and when is not None
-    record_visit = visit_for_data(session, participant, scheduled, when)
+    record_visit = visit_for_data(session, participant, scheduled, when, reason)
     stored = live_at_visit(session, ExamRecord, record_visit)
     replaced = replace_stored(
         stored,

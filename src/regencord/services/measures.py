@@ -141,7 +141,7 @@ def add_measure(
         )
         raise_problems(problems)
         assert when is not None
-        record_visit = visit_for_data(session, participant, scheduled, when)
+        record_visit = visit_for_data(session, participant, scheduled, when, reason)
         name = columns.get("name")
         stored = [
             m

@@ -1,5 +1,12 @@
 """Use cases: record a visit of the schedule as done or missed, see each visit's window
-status, and lock a visit (with its exams and measures) against changes.
+status, lock a visit (with its exams and measures) against changes, and delete a visit
+recorded by mistake.
+
+A participant has one visit record per visit of the schedule. Deleting it is a soft
+deletion with a reason (with the visit's exams and measures when asked); recording the
+visit again later (done, missed, or by recording an exam or measure at it) brings the
+same record back with a reason, its version counting on, so the audit trail of that one
+record tells the whole story; the exams and measures deleted with it stay deleted.
 
 A visit's window runs from ``target - window_before`` to ``target + window_after`` days,
 where ``target`` is ``target_day`` days after its anchor: the injury date, or the
@@ -27,11 +34,13 @@ from regencord.services.followup import (
     find_visit,
     find_visit_to_write,
     followup_unit,
+    record_again,
     visit_label,
 )
 from regencord.services.quality import run_checks_for
+from regencord.services.recording import live_at_visit
 from regencord.services.unit import check_version
-from regencord.services.validation import parse_date, raise_problems
+from regencord.services.validation import parse_date, raise_problems, reason_given
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -210,6 +219,10 @@ def record_visit(
         if record is None:
             record = Visit(participant=participant, scheduled=scheduled, actual_date=when)
             session.add(record)
+        elif record.deleted:
+            check_version(label, record.version, expected_version)
+            record_again(record, label, reason)
+            record.actual_date, record.missed, record.missed_reason = when, False, None
         else:
             ensure_unlocked(record, label)
             check_version(label, record.version, expected_version)
@@ -252,6 +265,10 @@ def mark_missed(
                 missed_reason=missed_reason,
             )
             session.add(record)
+        elif record.deleted:
+            check_version(label, record.version, expected_version)
+            record_again(record, label, missed_reason)
+            record.actual_date, record.missed, record.missed_reason = None, True, missed_reason
         else:
             ensure_unlocked(record, label)
             check_version(label, record.version, expected_version)
@@ -345,3 +362,61 @@ def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitSt
             record = find_visit(session, participant, scheduled)
             out.append(_status(session, participant, scheduled, record, anchors))
         return out
+
+
+@dataclass(frozen=True)
+class VisitDeletion:
+    """A visit deleted, and the records deleted with it."""
+
+    visit: VisitStatus
+    """The visit as it now stands (not recorded)."""
+    exams: tuple[int, ...]
+    measures: tuple[int, ...]
+
+
+def delete_visit(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    reason: str | None,
+    with_records: bool = False,
+    expected_version: int | None = None,
+) -> VisitDeletion:
+    """Delete (soft) a recorded visit, e.g. recorded for the wrong participant; needs a
+    reason. A visit holding exams or measures is deleted only ``with_records``: they are
+    deleted with it, with the same reason. Refused on a locked visit."""
+    reason = reason_given(reason, "visit")
+    with followup_unit(db, user=user, reason=reason) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        record = find_visit(session, participant, scheduled)
+        if record is None:
+            raise invalid(label, "visit", scheduled.name, "is not recorded: nothing to delete")
+        ensure_unlocked(record, label)
+        check_version(label, record.version, expected_version)
+        if not reason:
+            raise ReasonNeeded(f"{label}: deleting it needs a reason (--reason)")
+        exams = live_at_visit(session, ExamRecord, record)
+        measures = live_at_visit(session, FunctionalMeasure, record)
+        if (exams or measures) and not with_records:
+            raise invalid(
+                label,
+                "with_records",
+                False,
+                f"the visit has {len(exams)} exam(s) and {len(measures)} measure(s): delete "
+                "them with it (--with-records) or not at all",
+            )
+        now = utcnow()
+        for gone in (*exams, *measures, record):
+            gone.deleted_at, gone.deleted_reason = now, reason
+        session.flush()
+        run_checks_for(session, participant)
+        return VisitDeletion(
+            visit=_status(session, participant, scheduled, None),
+            exams=tuple(e.id for e in exams),
+            measures=tuple(m.id for m in measures),
+        )

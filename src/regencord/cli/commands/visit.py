@@ -129,6 +129,46 @@ def unlock(
     say(f"visit {v.visit} of {v.participant} unlocked")
 
 
+@app.command("delete")
+def delete(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    visit: VisitOption,
+    with_records: Annotated[
+        bool,
+        typer.Option("--with-records", help="Delete the visit's exams and measures with it."),
+    ] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Delete a visit recorded by mistake (needs --reason).
+
+    The visit can be recorded again later, with a reason; its exams and measures are
+    deleted with it only with --with-records, and stay deleted.
+    """
+    gone = run(
+        db,
+        lambda d: visits.delete_visit(
+            d,
+            user=user_of(user),
+            trial_code=trial,
+            study_id=participant,
+            visit=visit,
+            reason=reason,
+            with_records=with_records,
+        ),
+    )
+    v = gone.visit
+    with_them = [
+        f"{label} {', '.join(map(str, ids))}"
+        for label, ids in (("exam", gone.exams), ("measure", gone.measures))
+        if ids
+    ]
+    extra = f" with {' and '.join(with_them)}" if with_them else ""
+    say(f"visit {v.visit} of {v.participant} deleted{extra}")
+
+
 @app.command("list")
 def list_(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
     """List a participant's visits, with windows and status.
