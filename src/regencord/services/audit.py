@@ -4,7 +4,7 @@ A row belongs to a trial when its record does: the trial itself, its sites, sche
 check settings and queries, its participants and everything recorded about them (visits,
 exams, measures, safety, transplants, immunosuppression), and the lots transplanted into
 them with their QC results and release decisions. Cell lines and lots not (yet) used in
-the trial belong to no trial: ``--trial`` leaves them out.
+the trial belong to no trial: a trial filter leaves them out.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def audit_trail(
 ) -> list[AuditLine]:
     """The latest ``limit`` audit rows that match every filter, oldest first."""
     if record_id is not None and table is None:
-        raise invalid("audit", "record", record_id, "needs --table")
+        raise invalid("audit", "table", None, f"is required with a record id ({record_id})")
     if limit < 1:
         raise invalid("audit", "limit", limit, "is not a positive number")
     with unit_of_work(db, user="(read)") as session:

@@ -29,9 +29,7 @@ TRANSPLANT_VISIT = "transplant"
 names it): done on the recorded transplant date, without a visit record of its own."""
 
 
-NO_VISIT_DATE = (
-    "is required (--date): the visit has no date yet (or record it: visit record --date)"
-)
+NO_VISIT_DATE = "is required: the visit has no date yet (or record the visit with its date)"
 """Why an exam or measure at a visit never recorded needs its date: regencord does not
 assume today, so that a record entered later keeps the day it was taken."""
 

@@ -318,9 +318,7 @@ def update_participant(
         new = value.model_dump()
         changed = [f for f in EDITABLE if new[f] != current[f]]
         if changed and not reason:
-            raise ReasonNeeded(
-                f"{_label(study_id)}: changing {', '.join(changed)} needs a reason (--reason)"
-            )
+            raise ReasonNeeded(f"{_label(study_id)}: changing {', '.join(changed)} needs a reason")
         for field in changed:
             setattr(participant, field, new[field])
         session.flush()
@@ -350,7 +348,7 @@ def record_eligibility(
         if participant.status is not ParticipantStatus.SCREENING and not reason:
             raise ReasonNeeded(
                 f"{record}: {study_id} is {participant.status.value}, no longer in screening; "
-                "changing the eligibility checklist needs a reason (--reason)"
+                "changing the eligibility checklist needs a reason"
             )
         if answer is None:
             session.info["insert_reason"] = reason  # an answer added late says why
@@ -369,7 +367,7 @@ def record_eligibility(
             if changed and not reason:
                 raise ReasonNeeded(
                     f"{record}: criterion {value.criterion!r} is answered; changing "
-                    f"{', '.join(changed)} needs a reason (--reason)"
+                    f"{', '.join(changed)} needs a reason"
                 )
             answer.met, answer.note = value.met, note
             if answer.deleted:
@@ -430,9 +428,7 @@ def _enrolment_problems(participant: Participant, consent_date: date | None) -> 
     record = _label(participant.study_id)
     problems = []
     if consent_date is None:
-        problems.append(
-            FieldProblem(record, "consent_date", None, "is required to enrol (--consent-date)")
-        )
+        problems.append(FieldProblem(record, "consent_date", None, "is required to enrol"))
     answers = [a for a in participant.eligibility if not a.deleted]
     if not answers:
         problems.append(
@@ -502,7 +498,7 @@ def _consent(participant: Participant, consent_date: date | str) -> date | None:
             "consent_date",
             str(consent_date),
             f"differs from the recorded {recorded.isoformat()}; "
-            "correct it with 'participant update --consent-date … --reason …'",
+            "correct it by updating the participant's consent_date with a reason",
         )
     return value.consent_date
 
@@ -519,7 +515,7 @@ def withdraw(
     """Withdraw a participant from the trial, for a reason. Withdrawal is final."""
     label = _label(study_id)
     if not reason or not reason.strip():
-        raise ReasonNeeded(f"{label}: withdrawing needs a reason (--reason)")
+        raise ReasonNeeded(f"{label}: withdrawing needs a reason")
     text = validated(_Reason, {"reason": reason}, label).reason
     with unit_of_work(db, user=user, reason=text) as session:
         participant = find_participant(session, trial_code, study_id)

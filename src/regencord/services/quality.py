@@ -473,7 +473,7 @@ class QueryView:
     steps: tuple[StepView, ...]
     passing: bool = False
     """An open or answered query whose check now passes on the record (e.g. the missing
-    exam was recorded since): left for a person to close (``query close --passing``)."""
+    exam was recorded since): left for a person to close (:func:`close_passing_queries`)."""
 
 
 def _query_view(q: Query, passing: bool = False) -> QueryView:
@@ -583,7 +583,7 @@ def _step(
     text = (text or "").strip()
     record = f"query {query_id}"
     if not text:
-        raise invalid(record, "text", text, "is required (--text)")
+        raise invalid(record, "text", text, "is required")
     with unit_of_work(db, user=user, reason=text) as session:
         q = _find_query(session, query_id)
         check_version(record, q.version, expected_version)
@@ -618,7 +618,7 @@ def close_passing_queries(
     every open or answered query (of one trial, or all) whose check now passes."""
     note = (text or "").strip()
     if not note:
-        raise invalid("queries", "reason", text, "is required (--reason)")
+        raise invalid("queries", "reason", text, "is required")
     with unit_of_work(db, user=user, reason=note) as session:
         query = select(Query).where(Query.deleted_at.is_(None), Query.state != QueryState.CLOSED)
         if trial_code is not None:

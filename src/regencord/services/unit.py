@@ -52,7 +52,17 @@ def database_error(error: DBAPIError) -> ServiceError:
 
 
 class DatabaseProblem(ServiceError):
-    """The database could not do what a use case asked (it is missing, unreachable, …)."""
+    """The database could not do what a use case asked (it is missing, unreachable, …).
+
+    ``initialise``: the database (its URL, password hidden) that must be initialised or
+    upgraded to the current schema to get past the error; ``None`` when that would not help.
+    The field of a problem with the URL itself is ``url``."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, initialise: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.initialise = initialise
 
 
 def check_version(record: str, current: int, expected: int | None) -> None:
