@@ -41,8 +41,8 @@ def test_a_deleted_visit_is_recorded_again(cli: Cli, db: Database, tmp_path: Pat
         "visit baseline of P01: deleting it needs a reason (--reason)"
     ]
     [line] = cli.refused("visit", "delete", *WHO, *BASELINE, "--reason", "wrong", *USER)
-    assert line.endswith("the visit has 1 exam(s) and 0 measure(s): delete them with it "
-                         "(--with-records) or not at all")  # fmt: skip
+    assert line.endswith("with_records: the visit has 1 exam(s) and 0 measure(s): delete "
+                         "them with it or not at all (--with-records)")  # fmt: skip
     out = cli.ok("visit", "delete", *WHO, *BASELINE, "--with-records", "--reason",
                  "entered for the wrong participant", *USER)  # fmt: skip
     assert out == "visit baseline of P01 deleted with exam 1\n"

@@ -116,8 +116,7 @@ def record_again(visit: Visit, label: str, reason: str | None) -> None:
     with the visit stay deleted."""
     if not reason:
         raise ReasonNeeded(
-            f"{label} was deleted ({visit.deleted_reason}); recording it again needs a "
-            "reason (--reason)"
+            f"{label} was deleted ({visit.deleted_reason}); recording it again needs a reason"
         )
     visit.deleted_at, visit.deleted_reason = None, None
     visit.locked, visit.locked_by, visit.locked_at = False, None, None

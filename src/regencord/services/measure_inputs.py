@@ -28,7 +28,7 @@ KIND_NAMES: Mapping[str, MeasureKind] = {
     "six_minute_walk": MeasureKind.SIX_MINUTE_WALK,
     "custom": MeasureKind.CUSTOM,
 }
-"""Names a kind may be given by (``--kind``)."""
+"""Names a kind may be given by (the field ``kind``)."""
 
 SHORT_NAMES: Mapping[MeasureKind, str] = {
     MeasureKind.WISCI: "WISCI",
@@ -75,7 +75,7 @@ class CustomInput(InputModel):
     @classmethod
     def _name(cls, name: str) -> str:
         if name.lower() in KIND_NAMES:
-            raise ValueError(f"is a built-in kind; use --kind {name.lower()}")
+            raise ValueError(f"is a built-in kind: record it as kind {name.lower()}")
         return name
 
 

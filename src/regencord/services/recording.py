@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, contains_eager
 
-from regencord.services.errors import FieldProblem, ReasonNeeded, invalid
+from regencord.services.errors import FieldProblem, InvalidInput, ReasonNeeded
 from regencord.services.followup import (
     NO_VISIT_DATE,
     date_problems,
@@ -102,6 +102,19 @@ def header_of(
     }
 
 
+REPLACE_HOW = "{}; to replace it, give replace with a reason"
+"""How a record of a kind the visit already holds gets saved: replacing the stored one."""
+
+
+@dataclass(frozen=True)
+class ReplaceNeeded(FieldProblem):
+    """The visit already holds a record of this kind (``held``: ``already has exam 3``);
+    the new one is saved only by replacing it, with the fields ``replace`` and
+    ``reason``."""
+
+    held: str = ""
+
+
 def data_date(
     session: Session,
     participant: Participant,
@@ -140,9 +153,9 @@ def replace_stored(
         return ()
     ids = ", ".join(str(r.id) for r in stored)
     if not replace:
-        raise invalid(label, field, value, f"{held}; to replace it, pass --replace with a --reason")
+        raise InvalidInput([ReplaceNeeded(label, field, value, REPLACE_HOW.format(held), held)])
     if not reason:
-        raise ReasonNeeded(f"{label}: replacing {what} {ids} needs a reason (--reason)")
+        raise ReasonNeeded(f"{label}: replacing {what} {ids} needs a reason")
     now = utcnow()
     for old in stored:
         old.deleted_at, old.deleted_reason = now, reason

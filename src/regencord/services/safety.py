@@ -206,7 +206,7 @@ def update_adverse_event(
         new = value.model_dump()
         if new != current and not reason:
             changed = ", ".join(f for f in _AE_FIELDS if new[f] != current[f])
-            raise ReasonNeeded(f"{record}: changing {changed} needs a reason (--reason)")
+            raise ReasonNeeded(f"{record}: changing {changed} needs a reason")
         for field, v in new.items():
             setattr(ae, field, v)
         return ADVERSE_EVENT.view_of(save(session, ae.participant, ae))

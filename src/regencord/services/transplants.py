@@ -188,7 +188,7 @@ def correct_transplant(
         if not changed:
             raise invalid(record, "changes", None, "change no field: every value is as recorded")
         if not reason:
-            raise ReasonNeeded(f"{record}: changing {', '.join(changed)} needs a reason (--reason)")
+            raise ReasonNeeded(f"{record}: changing {', '.join(changed)} needs a reason")
         check_date(record, participant, value.transplant_date)
         lot = find_lot(session, value.lot)
         check_lot(record, lot, value.transplant_date)
@@ -271,7 +271,7 @@ def stop_immunosuppression(
         if course.stop_on is not None and not reason:
             raise ReasonNeeded(
                 f"{record} was stopped on {course.stop_on.isoformat()}; changing its stop date "
-                "needs a reason (--reason)"
+                "needs a reason"
             )
         if day < course.start_on:
             raise invalid(

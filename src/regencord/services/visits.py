@@ -228,7 +228,7 @@ def record_visit(
             check_version(label, record.version, expected_version)
             if not reason and (record.missed or record.actual_date != when):
                 was = "marked missed" if record.missed else f"recorded on {record.actual_date}"
-                raise ReasonNeeded(f"{label} was {was}; changing it needs a reason (--reason)")
+                raise ReasonNeeded(f"{label} was {was}; changing it needs a reason")
             record.actual_date, record.missed, record.missed_reason = when, False, None
         session.flush()
         run_checks_for(session, participant)
@@ -253,7 +253,7 @@ def mark_missed(
         scheduled = find_scheduled(session, participant.trial, visit)
         label = visit_label(participant, scheduled)
         if not missed_reason:
-            raise invalid(label, "missed_reason", missed_reason, "is required (--reason)")
+            raise invalid(label, "missed_reason", missed_reason, "is required")
         if len(missed_reason) > 500:
             raise invalid(label, "missed_reason", missed_reason[:40] + "…", "is too long (500)")
         record = find_visit_to_write(session, participant, scheduled)
@@ -336,7 +336,7 @@ def unlock_visit(
         if record is None or not record.locked:
             raise invalid(label, "locked", False, "is not locked")
         if reason is None:
-            raise ReasonNeeded(f"{label}: unlocking needs a reason (--reason)")
+            raise ReasonNeeded(f"{label}: unlocking needs a reason")
         record.locked, record.locked_by, record.locked_at = False, None, None
         session.flush()
         session.add(_lock_entry("unlock", user, record, reason))
@@ -399,16 +399,16 @@ def delete_visit(
         ensure_unlocked(record, label)
         check_version(label, record.version, expected_version)
         if not reason:
-            raise ReasonNeeded(f"{label}: deleting it needs a reason (--reason)")
+            raise ReasonNeeded(f"{label}: deleting it needs a reason")
         exams = live_at_visit(session, ExamRecord, record)
         measures = live_at_visit(session, FunctionalMeasure, record)
         if (exams or measures) and not with_records:
             raise invalid(
                 label,
                 "with_records",
-                False,
+                None,
                 f"the visit has {len(exams)} exam(s) and {len(measures)} measure(s): delete "
-                "them with it (--with-records) or not at all",
+                "them with it or not at all",
             )
         now = utcnow()
         for gone in (*exams, *measures, record):

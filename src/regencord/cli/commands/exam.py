@@ -16,6 +16,7 @@ from regencord.cli.followup import (
     TrialOption,
     VisitOption,
     counted,
+    replacing,
     table,
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
@@ -70,17 +71,19 @@ def add(
 
     def action(d: Database) -> ExamSummary:
         data = exams.load_exam_file(file)
-        return exams.record_exam(
-            d,
-            user=user_of(user),
-            trial_code=trial,
-            study_id=participant,
-            visit=visit,
-            exam=data,
-            exam_date=date,
-            examiner=examiner,
-            replace=replace,
-            reason=reason,
+        return replacing(
+            lambda: exams.record_exam(
+                d,
+                user=user_of(user),
+                trial_code=trial,
+                study_id=participant,
+                visit=visit,
+                exam=data,
+                exam_date=date,
+                examiner=examiner,
+                replace=replace,
+                reason=reason,
+            )
         )
 
     e = run(db, action)

@@ -14,6 +14,7 @@ from regencord.cli.followup import (
     ParticipantOption,
     TrialOption,
     VisitOption,
+    replacing,
     table,
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
@@ -70,17 +71,19 @@ def add(
         data = {k: v for k, v in given.items() if v is not None}
         if items is not None:
             data["items"] = measures.load_scim_file(items)
-        return measures.add_measure(
-            d,
-            user=user_of(user),
-            trial_code=trial,
-            study_id=participant,
-            visit=visit,
-            kind=kind,
-            data=data,
-            measure_date=date,
-            replace=replace,
-            reason=reason,
+        return replacing(
+            lambda: measures.add_measure(
+                d,
+                user=user_of(user),
+                trial_code=trial,
+                study_id=participant,
+                visit=visit,
+                kind=kind,
+                data=data,
+                measure_date=date,
+                replace=replace,
+                reason=reason,
+            )
         )
 
     m = run(db, action)

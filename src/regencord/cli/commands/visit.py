@@ -158,6 +158,7 @@ def delete(
             reason=reason,
             with_records=with_records,
         ),
+        flags={"with_records": "--with-records"},
     )
     v = gone.visit
     with_them = [
