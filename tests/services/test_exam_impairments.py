@@ -86,8 +86,8 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
 ) -> None:
     setup_trial(db)
     stored = _record(db, impairments=REASONS, comments="first line\nsecond, with a comma")
-    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out")
-    import_trial(fresh, folder=tmp_path / "out")
+    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
+    import_trial(fresh, folder=tmp_path / "out", user="reader")
     back = exams.get_exam(fresh, stored.id)
     assert back.impairments == stored.impairments
     assert back.comments == "first line\nsecond, with a comma"
@@ -96,11 +96,11 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
 def test_the_report_shows_reasons_and_comments(db: Database, tmp_path: Path) -> None:
     setup_trial(db)
     stored = _record(db, impairments=REASONS, comments="spasticity <limited>")
-    loaded = load_trial_data(db, TRIAL).data
+    loaded = load_trial_data(db, TRIAL, user="reader").data
     (point,) = loaded.participants[0].exams
     assert point.impairments == stored.impairments and point.comments == stored.comments
     out = tmp_path / "report.html"
-    write_report(db, TRIAL, html=out)
+    write_report(db, TRIAL, html=out, user="reader")
     page = out.read_text(encoding="utf-8")
     assert (
         "<li>baseline: left pin prick T4 NT*: other (burn scar); right motor C6 3**: plexopathy; "

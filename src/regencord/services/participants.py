@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
 from regencord.services.trials import find_trial
-from regencord.services.unit import check_version, unit_of_work
+from regencord.services.unit import check_version, read_unit, unit_of_work
 from regencord.services.validation import (
     InputModel,
     PastDay,
@@ -140,7 +140,7 @@ class _Reason(InputModel):
 
 
 @dataclass(frozen=True)
-class StatusChange:
+class StatusChangeEntry:
     """One step of a participant's status history, read from the audit trail."""
 
     at: datetime
@@ -151,14 +151,14 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class Eligibility:
+class EligibilityEntry:
     criterion: str
     met: bool
     note: str | None
 
 
 @dataclass(frozen=True)
-class ParticipantSummary:
+class ParticipantView:
     trial: str
     site: str
     study_id: str
@@ -171,14 +171,14 @@ class ParticipantSummary:
     status: ParticipantStatus
     withdrawal_reason: str | None
     version: int
-    eligibility: tuple[Eligibility, ...]
-    history: tuple[StatusChange, ...] = ()
+    eligibility: tuple[EligibilityEntry, ...]
+    history: tuple[StatusChangeEntry, ...] = ()
 
 
 def _summary(
-    participant: Participant, history: tuple[StatusChange, ...] = ()
-) -> ParticipantSummary:
-    return ParticipantSummary(
+    participant: Participant, history: tuple[StatusChangeEntry, ...] = ()
+) -> ParticipantView:
+    return ParticipantView(
         trial=participant.trial.code,
         site=participant.site.code,
         study_id=participant.study_id,
@@ -192,7 +192,7 @@ def _summary(
         withdrawal_reason=participant.withdrawal_reason,
         version=participant.version,
         eligibility=tuple(
-            Eligibility(a.criterion, a.met, a.note)
+            EligibilityEntry(a.criterion, a.met, a.note)
             for a in participant.eligibility
             if not a.deleted
         ),
@@ -205,7 +205,7 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def status_history(session: Session, participant: Participant) -> tuple[StatusChange, ...]:
+def status_history(session: Session, participant: Participant) -> tuple[StatusChangeEntry, ...]:
     """Every status the participant had, oldest first, from the audit trail."""
     rows = session.scalars(
         select(AuditEntry)
@@ -217,7 +217,8 @@ def status_history(session: Session, participant: Participant) -> tuple[StatusCh
         .order_by(AuditEntry.id)
     )
     return tuple(
-        StatusChange(_as_utc(r.at), r.user, r.old_value, r.new_value or "", r.reason) for r in rows
+        StatusChangeEntry(_as_utc(r.at), r.user, r.old_value, r.new_value or "", r.reason)
+        for r in rows
     )
 
 
@@ -266,7 +267,7 @@ def enrol(
     trial_code: str,
     site_code: str,
     data: Mapping[str, Any] | ParticipantInput,
-) -> ParticipantSummary:
+) -> ParticipantView:
     """Register a participant at a site of a trial, in screening."""
     study = data.get("study_id") if isinstance(data, Mapping) else data.study_id
     value = validated(ParticipantInput, data, _label(str(study or "(new)")))
@@ -302,7 +303,7 @@ def update_participant(
     changes: Mapping[str, Any],
     reason: str | None = None,
     expected_version: int | None = None,
-) -> ParticipantSummary:
+) -> ParticipantView:
     """Correct saved values of a participant (``changes``: fields of :data:`EDITABLE`).
 
     Every change needs a reason; unchanged values are ignored."""
@@ -333,7 +334,7 @@ def record_eligibility(
     study_id: str,
     data: Mapping[str, Any] | EligibilityInput,
     reason: str | None = None,
-) -> ParticipantSummary:
+) -> ParticipantView:
     """Answer one criterion of the eligibility checklist (met or not, with a note).
 
     Answering a criterion again replaces the answer; its note is kept unless a new one
@@ -454,7 +455,7 @@ def change_status(
     reason: str | None = None,
     consent_date: date | str | None = None,
     expected_version: int | None = None,
-) -> ParticipantSummary:
+) -> ParticipantView:
     """Move a participant to ``enrolled`` or ``completed``.
 
     Enrolling needs a consent date (recorded now with ``consent_date`` if not yet) and
@@ -511,7 +512,7 @@ def withdraw(
     study_id: str,
     reason: str | None,
     expected_version: int | None = None,
-) -> ParticipantSummary:
+) -> ParticipantView:
     """Withdraw a participant from the trial, for a reason. Withdrawal is final."""
     label = _label(study_id)
     if not reason or not reason.strip():
@@ -539,11 +540,9 @@ def mark_transplanted(session: Session, participant: Participant) -> None:
     _move(session, participant, ParticipantStatus.TRANSPLANTED)
 
 
-def show_participant(
-    db: Database, *, trial_code: str, study_id: str, user: str = "(read)"
-) -> ParticipantSummary:
+def show_participant(db: Database, *, user: str, trial_code: str, study_id: str) -> ParticipantView:
     """A participant's profile, eligibility answers and status history."""
-    with unit_of_work(db, user=user) as session:
+    with read_unit(db, user=user) as session:
         participant = find_participant(session, trial_code, study_id)
         return _summary(participant, status_history(session, participant))
 
@@ -554,14 +553,14 @@ def list_participants(
     trial_code: str,
     site_code: str | None = None,
     status: str | ParticipantStatus | None = None,
-    user: str = "(read)",
-) -> list[ParticipantSummary]:
+    user: str,
+) -> list[ParticipantView]:
     """The participants of a trial, by study id; optionally of one site or one status."""
     wanted: ParticipantStatus | None = None
     if status is not None:
         record = f"participants of trial {trial_code}"
         wanted = choice(ParticipantStatus, status, record=record, field="status", what="status")
-    with unit_of_work(db, user=user) as session:
+    with read_unit(db, user=user) as session:
         trial = find_trial(session, trial_code)
         query = select(Participant).where(
             Participant.trial_id == trial.id, Participant.deleted_at.is_(None)

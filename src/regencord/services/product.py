@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, invalid
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import read_unit, unit_of_work
 from regencord.services.validation import Day as Day
 from regencord.services.validation import InputModel, validated
 from regencord.services.validation import blank_is_none as blank_is_none
@@ -638,13 +638,13 @@ def reject_lot(
         return lot_summary(lot)
 
 
-def show_lot(db: Database, lot_id: str) -> LotSummary:
-    with unit_of_work(db, user="(read)") as session:
+def show_lot(db: Database, lot_id: str, *, user: str) -> LotSummary:
+    with read_unit(db, user=user) as session:
         return lot_summary(find_lot(session, lot_id))
 
 
-def show_line(db: Database, line_id: str) -> LineSummary:
-    with unit_of_work(db, user="(read)") as session:
+def show_line(db: Database, line_id: str, *, user: str) -> LineSummary:
+    with read_unit(db, user=user) as session:
         line = find_line(session, line_id)
         if line is None:
             raise NotFound(f"cell line {line_id!r} does not exist")

@@ -1,7 +1,7 @@
 """Use cases: data-quality checks and the queries they open.
 
 A check looks at one participant's records and names each record it finds wrong. The
-checks are built in (:data:`CHECKS`); each trial turns them on or off and sets their
+checks are built in (:data:`RULES`); each trial turns them on or off and sets their
 parameters (``check_setting`` rows; without a row a check is on, with its defaults).
 They run on demand for a whole trial (:func:`run_checks`) and after every save of an
 exam, measure, visit, adverse event or transplant (:func:`run_checks_for`, called inside
@@ -33,7 +33,7 @@ from regencord.services import followup, validation
 from regencord.services.errors import NotFound, invalid
 from regencord.services.product import decision_in_force
 from regencord.services.trials import find_trial
-from regencord.services.unit import check_version, unit_of_work
+from regencord.services.unit import check_version, read_unit, unit_of_work
 from regencord.services.validation import choice, reason_given
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -56,23 +56,26 @@ from regencord.store.models import (
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A record a check found wrong, and why."""
+class QualityIssue:
+    """A record a data-quality rule found wrong, and why (a query is raised on it)."""
 
     table: str
     record_id: int
     message: str
 
 
-CheckFunction = Callable[[Session, Participant, Mapping[str, int]], list[Finding]]
+RuleFunction = Callable[[Session, Participant, Mapping[str, int]], list[QualityIssue]]
 
 
 @dataclass(frozen=True)
-class Check:
+class QualityRule:
+    """A data-quality check of the trial's record (not the engine's consistency checks):
+    its code, title, default parameters, and the function that finds its issues."""
+
     code: str
     title: str
     defaults: Mapping[str, int]
-    run: CheckFunction
+    run: RuleFunction
 
 
 def _live_exams(session: Session, participant: Participant) -> list[ExamRecord]:
@@ -89,7 +92,9 @@ def _live_exams(session: Session, participant: Participant) -> list[ExamRecord]:
     return list(session.scalars(query))
 
 
-def _exam_window(session: Session, participant: Participant, _: Mapping[str, int]) -> list[Finding]:
+def _exam_window(
+    session: Session, participant: Participant, _: Mapping[str, int]
+) -> list[QualityIssue]:
     """A visit with an exam on its schedule: no exam once its window has closed, or an exam
     dated outside the window. Missed visits (with their reason) are not queried."""
     out = []
@@ -123,7 +128,7 @@ def _exam_window(session: Session, participant: Participant, _: Mapping[str, int
                     ("visit", visit.id) if visit is not None else ("scheduled_visit", scheduled.id)
                 )
                 out.append(
-                    Finding(
+                    QualityIssue(
                         table,
                         record_id,
                         f"no exam at visit {scheduled.name}: its window ({window}) has closed",
@@ -133,7 +138,7 @@ def _exam_window(session: Session, participant: Participant, _: Mapping[str, int
         for exam in exams:
             if not opens <= exam.exam_date <= closes:
                 out.append(
-                    Finding(
+                    QualityIssue(
                         "exam",
                         exam.id,
                         f"exam at visit {scheduled.name} on {exam.exam_date.isoformat()} is "
@@ -161,14 +166,16 @@ def nt_cells(raw: Mapping[str, Any]) -> int:
     return count
 
 
-def _nt_cells(session: Session, participant: Participant, p: Mapping[str, int]) -> list[Finding]:
+def _nt_cells(
+    session: Session, participant: Participant, p: Mapping[str, int]
+) -> list[QualityIssue]:
     limit = p["max_nt"]
     out = []
     for exam in _live_exams(session, participant):
         found = nt_cells(exam.raw)
         if found > limit:
             out.append(
-                Finding(
+                QualityIssue(
                     "exam",
                     exam.id,
                     f"exam on {exam.exam_date.isoformat()} has {found} NT cells "
@@ -178,7 +185,9 @@ def _nt_cells(session: Session, participant: Participant, p: Mapping[str, int]) 
     return out
 
 
-def _motor_drop(session: Session, participant: Participant, p: Mapping[str, int]) -> list[Finding]:
+def _motor_drop(
+    session: Session, participant: Participant, p: Mapping[str, int]
+) -> list[QualityIssue]:
     """Between consecutive exams (by date) whose total motor score is known."""
     limit = p["max_drop"]
     scored = [e for e in _live_exams(session, participant) if e.motor_total is not None]
@@ -188,7 +197,7 @@ def _motor_drop(session: Session, participant: Participant, p: Mapping[str, int]
         drop = before.motor_total - after.motor_total
         if drop > limit:
             out.append(
-                Finding(
+                QualityIssue(
                     "exam",
                     after.id,
                     f"total motor score fell by {drop} points (more than {limit}) from "
@@ -199,7 +208,9 @@ def _motor_drop(session: Session, participant: Participant, p: Mapping[str, int]
     return out
 
 
-def _wisci_lems(session: Session, participant: Participant, _: Mapping[str, int]) -> list[Finding]:
+def _wisci_lems(
+    session: Session, participant: Participant, _: Mapping[str, int]
+) -> list[QualityIssue]:
     """WISCI II above 0 (walking) at a visit whose exam has LEMS 0 (no leg motor function)."""
     query = (
         select(FunctionalMeasure, ExamRecord)
@@ -219,7 +230,7 @@ def _wisci_lems(session: Session, participant: Participant, _: Mapping[str, int]
     out = []
     for measure, exam in session.execute(query):
         out.append(
-            Finding(
+            QualityIssue(
                 "functional_measure",
                 measure.id,
                 f"WISCI II is {measure.value:g} at visit {measure.visit.scheduled.name}, but "
@@ -229,7 +240,9 @@ def _wisci_lems(session: Session, participant: Participant, _: Mapping[str, int]
     return out
 
 
-def _lot_release(session: Session, participant: Participant, _: Mapping[str, int]) -> list[Finding]:
+def _lot_release(
+    session: Session, participant: Participant, _: Mapping[str, int]
+) -> list[QualityIssue]:
     """The transplanted lot has no release in force on the transplant date."""
     query = select(Transplant).where(
         Transplant.participant_id == participant.id, Transplant.deleted_at.is_(None)
@@ -240,7 +253,7 @@ def _lot_release(session: Session, participant: Participant, _: Mapping[str, int
         if decision is None or decision.decision is LotDecision.REJECTED:
             why = "no release decision" if decision is None else "a rejection"
             out.append(
-                Finding(
+                QualityIssue(
                     "transplant",
                     transplant.id,
                     f"lot {transplant.lot.lot_id} transplanted on "
@@ -250,19 +263,19 @@ def _lot_release(session: Session, participant: Participant, _: Mapping[str, int
     return out
 
 
-CHECKS: dict[str, Check] = {
+RULES: dict[str, QualityRule] = {
     c.code: c
     for c in (
-        Check("exam_window", "scheduled exam missing or out of window", {}, _exam_window),
-        Check("nt_cells", "exam with more than max_nt NT cells", {"max_nt": 5}, _nt_cells),
-        Check(
+        QualityRule("exam_window", "scheduled exam missing or out of window", {}, _exam_window),
+        QualityRule("nt_cells", "exam with more than max_nt NT cells", {"max_nt": 5}, _nt_cells),
+        QualityRule(
             "motor_drop",
             "total motor score drop of more than max_drop between consecutive exams",
             {"max_drop": 10},
             _motor_drop,
         ),
-        Check("wisci_lems", "WISCI II above 0 while the visit's LEMS is 0", {}, _wisci_lems),
-        Check("lot_release", "transplanted lot without a release decision", {}, _lot_release),
+        QualityRule("wisci_lems", "WISCI II above 0 while the visit's LEMS is 0", {}, _wisci_lems),
+        QualityRule("lot_release", "transplanted lot without a release decision", {}, _lot_release),
     )
 }
 """The built-in checks by code."""
@@ -272,7 +285,7 @@ CHECKS: dict[str, Check] = {
 
 
 @dataclass(frozen=True)
-class CheckView:
+class QualityRuleView:
     code: str
     title: str
     enabled: bool
@@ -287,27 +300,27 @@ def _settings(session: Session, trial: Trial) -> dict[str, CheckSetting]:
     return {s.code: s for s in session.scalars(query)}
 
 
-def _view(check: Check, setting: CheckSetting | None) -> CheckView:
+def _view(check: QualityRule, setting: CheckSetting | None) -> QualityRuleView:
     params = dict(check.defaults)
     if setting is not None:
         params |= {k: v for k, v in setting.parameters.items() if k in params}
-    return CheckView(
+    return QualityRuleView(
         check.code, check.title, setting.enabled if setting is not None else True, params
     )
 
 
-def _views(session: Session, trial: Trial) -> list[CheckView]:
+def _views(session: Session, trial: Trial) -> list[QualityRuleView]:
     settings = _settings(session, trial)
-    return [_view(c, settings.get(code)) for code, c in CHECKS.items()]
+    return [_view(c, settings.get(code)) for code, c in RULES.items()]
 
 
-def check_settings(db: Database, *, trial_code: str) -> list[CheckView]:
+def list_quality_rules(db: Database, *, user: str, trial_code: str) -> list[QualityRuleView]:
     """Every built-in check as the trial has set it."""
-    with unit_of_work(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         return _views(session, find_trial(session, trial_code))
 
 
-def configure_check(
+def configure_rule(
     db: Database,
     *,
     user: str,
@@ -316,15 +329,15 @@ def configure_check(
     enabled: bool | None = None,
     parameters: Mapping[str, object] | None = None,
     reason: str | None = None,
-) -> CheckView:
+) -> QualityRuleView:
     """Turn a check on or off and set its parameters (whole numbers ≥ 0) for a trial.
 
     A change to a saved setting is audited with ``reason`` (default: "check CODE
     configured")."""
     record = f"check {code} of trial {trial_code}"
-    check = CHECKS.get(code)
+    check = RULES.get(code)
     if check is None:
-        raise invalid(record, "code", code, f"is not a check ({', '.join(CHECKS)})")
+        raise invalid(record, "code", code, f"is not a check ({', '.join(RULES)})")
     values: dict[str, int] = {}
     for key, raw in (parameters or {}).items():
         if key not in check.defaults:
@@ -356,7 +369,7 @@ def configure_check(
 
 
 @dataclass
-class CheckRun:
+class RuleRunResult:
     """What a run of the checks did."""
 
     checked: int = 0
@@ -368,7 +381,7 @@ class CheckRun:
     passing: list[int] = field(default_factory=list)
     """Queries (open or answered) whose check now passes; left for a person to close."""
 
-    def add(self, other: CheckRun) -> None:
+    def add(self, other: RuleRunResult) -> None:
         self.checked += other.checked
         self.opened += other.opened
         self.still_failing += other.still_failing
@@ -379,10 +392,10 @@ CHECK_STEP_USER = "regencord-checks"
 """Who the opening step of a query names: the checks, not the person whose save ran them."""
 
 
-def run_checks_for(session: Session, participant: Participant) -> CheckRun:
+def run_checks_for(session: Session, participant: Participant) -> RuleRunResult:
     """Run the trial's enabled checks on one participant, in ``session`` (the caller's
     transaction), opening a query for each new finding."""
-    run = CheckRun(checked=1)
+    run = RuleRunResult(checked=1)
     session.flush()
     views = {v.code: v for v in _views(session, participant.trial) if v.enabled}
     existing = list(
@@ -394,7 +407,7 @@ def run_checks_for(session: Session, participant: Participant) -> CheckRun:
     )
     seen: set[tuple[str, str, int]] = set()
     for code, view in views.items():
-        for finding in CHECKS[code].run(session, participant, view.parameters):
+        for finding in RULES[code].run(session, participant, view.parameters):
             key = (code, finding.table, finding.record_id)
             if key in seen:
                 continue
@@ -431,7 +444,7 @@ def run_checks_for(session: Session, participant: Participant) -> CheckRun:
     return run
 
 
-def run_checks(db: Database, *, user: str, trial_code: str) -> CheckRun:
+def run_checks(db: Database, *, user: str, trial_code: str) -> RuleRunResult:
     """Run the trial's enabled checks on every participant of the trial."""
     with unit_of_work(db, user=user) as session:
         trial = find_trial(session, trial_code)
@@ -440,7 +453,7 @@ def run_checks(db: Database, *, user: str, trial_code: str) -> CheckRun:
             .where(Participant.trial_id == trial.id, Participant.deleted_at.is_(None))
             .order_by(Participant.study_id)
         )
-        total = CheckRun()
+        total = RuleRunResult()
         for participant in list(participants):
             total.add(run_checks_for(session, participant))
         return total
@@ -450,7 +463,7 @@ def run_checks(db: Database, *, user: str, trial_code: str) -> CheckRun:
 
 
 @dataclass(frozen=True)
-class StepView:
+class QueryStepView:
     user: str
     at: datetime
     text: str
@@ -470,7 +483,7 @@ class QueryView:
     message: str
     state: QueryState
     opened_at: datetime
-    steps: tuple[StepView, ...]
+    steps: tuple[QueryStepView, ...]
     passing: bool = False
     """An open or answered query whose check now passes on the record (e.g. the missing
     exam was recorded since): left for a person to close (:func:`close_passing_queries`)."""
@@ -489,7 +502,9 @@ def _query_view(q: Query, passing: bool = False) -> QueryView:
         message=q.message,
         state=q.state,
         opened_at=q.created_at,
-        steps=tuple(StepView(s.user_name, s.at, s.text, s.state) for s in q.steps if not s.deleted),
+        steps=tuple(
+            QueryStepView(s.user_name, s.at, s.text, s.state) for s in q.steps if not s.deleted
+        ),
         passing=passing,
     )
 
@@ -500,7 +515,7 @@ def _failing(session: Session, participant: Participant) -> set[tuple[str, str, 
     found: set[tuple[str, str, int]] = set()
     for view in _views(session, participant.trial):
         if view.enabled:
-            for finding in CHECKS[view.code].run(session, participant, view.parameters):
+            for finding in RULES[view.code].run(session, participant, view.parameters):
                 found.add((view.code, finding.table, finding.record_id))
     return found
 
@@ -532,13 +547,14 @@ def state_of(text: str | QueryState) -> QueryState:
 def list_queries(
     db: Database,
     *,
+    user: str,
     trial_code: str | None = None,
     site: str | None = None,
     state: str | QueryState | None = None,
 ) -> list[QueryView]:
     """Queries by trial, site, state and id."""
     wanted = state_of(state) if state is not None else None
-    with unit_of_work(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         query = (
             select(Query)
             .join(Participant, Query.participant_id == Participant.id)
@@ -558,8 +574,8 @@ def list_queries(
         return [_query_view(q, q.id in passing) for q in found]
 
 
-def get_query(db: Database, query_id: int) -> QueryView:
-    with unit_of_work(db, user="(read)") as session:
+def show_query(db: Database, query_id: int, *, user: str) -> QueryView:
+    with read_unit(db, user=user) as session:
         q = _find_query(session, query_id)
         return _query_view(q, q.id in _passing(session, [q]))
 

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from regencord.services import followup, validation
 from regencord.services.errors import NotFound
-from regencord.services.followup import TRANSPLANT_VISIT, followup_unit
+from regencord.services.followup import TRANSPLANT_VISIT
 from regencord.services.product import decision_in_force
+from regencord.services.unit import read_unit
 from regencord.services.visits import Window, WindowStatus, window_of, window_status
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -365,7 +366,7 @@ def _transplant(session: Session, participant: Participant) -> TransplantEntry |
 
 
 def load_timeline(session: Session, trial_code: str, study_id: str) -> Timeline:
-    """The participant's timeline read in ``session`` (see :func:`participant_timeline`)."""
+    """The participant's timeline read in ``session`` (see :func:`show_timeline`)."""
     participant = _load_participant(session, trial_code, study_id)
     transplant = _transplant(session, participant)
     anchors = {
@@ -505,7 +506,7 @@ _MEASURE_COLUMNS = (
 )
 
 
-def participant_timeline(db: Database, trial_code: str, study_id: str) -> Timeline:
+def show_timeline(db: Database, trial_code: str, study_id: str, *, user: str) -> Timeline:
     """Everything about one participant in visit order (see the module's docstring)."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         return load_timeline(session, trial_code, study_id)

@@ -118,7 +118,7 @@ class FileEntry:
 
 
 @dataclass(frozen=True)
-class TransferReport:
+class TransferResult:
     trial: str
     schema_revision: str
     folder: Path
@@ -282,7 +282,7 @@ def _audit_condition(scope: Mapping[Table, ColumnElement[bool]]) -> ColumnElemen
     return or_(*per_table) if per_table else false()
 
 
-def export_trial(db: Database, *, trial_code: str, folder: Path) -> TransferReport:
+def export_trial(db: Database, *, user: str, trial_code: str, folder: Path) -> TransferResult:
     """Write the trial's rows to ``folder`` (created; refused when it exists and is not
     empty). The files appear all at once: they are written beside it and moved in."""
     folder = Path(folder)
@@ -330,7 +330,7 @@ def export_trial(db: Database, *, trial_code: str, folder: Path) -> TransferRepo
     }
     contents[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_folder(folder, contents)
-    return TransferReport(trial_code, head, folder, tuple(files))
+    return TransferResult(trial_code, head, folder, tuple(files))
 
 
 def _write_folder(folder: Path, contents: Mapping[str, bytes]) -> None:
@@ -540,7 +540,7 @@ def _prepare_schema(connection: Connection) -> None:
         )
 
 
-def import_trial(db: Database, *, folder: Path, user: str = "(import)") -> TransferReport:
+def import_trial(db: Database, *, user: str, folder: Path) -> TransferResult:
     """Load an export into an empty database, in one transaction, ids as exported.
 
     Everything is checked first (see the module's docstring); a database holding any row
@@ -570,7 +570,7 @@ def import_trial(db: Database, *, folder: Path, user: str = "(import)") -> Trans
         FileEntry(name, e["table"], e["rows"], e["sha256"])
         for name, e in sorted(manifest["files"].items())
     )
-    return TransferReport(manifest["trial"], manifest["schema_revision"], Path(folder), files)
+    return TransferResult(manifest["trial"], manifest["schema_revision"], Path(folder), files)
 
 
 def _load(
@@ -679,7 +679,7 @@ def iter_rows(folder: Path, table: str) -> Iterator[list[str]]:
 __all__ = [
     "FileEntry",
     "TransferError",
-    "TransferReport",
+    "TransferResult",
     "canonical_json",
     "decode",
     "encode",

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import NotFound, ReasonNeeded, invalid, invalid_file
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import read_unit, unit_of_work
 from regencord.services.validation import InputModel, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import Anchor, ScheduledVisit, Site, Trial
@@ -62,7 +62,7 @@ class ScheduleInput(InputModel):
 
 
 @dataclass(frozen=True)
-class TrialSummary:
+class TrialView:
     code: str
     title: str
     phase: str | None
@@ -73,8 +73,8 @@ class TrialSummary:
     schedule: tuple[VisitInput, ...]
 
 
-def _summary(trial: Trial) -> TrialSummary:
-    return TrialSummary(
+def _summary(trial: Trial) -> TrialView:
+    return TrialView(
         code=trial.code,
         title=trial.title,
         phase=trial.phase,
@@ -104,7 +104,7 @@ def find_trial(session: Session, code: str) -> Trial:
     return trial
 
 
-def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) -> TrialSummary:
+def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) -> TrialView:
     """Register a new trial."""
     label = data.get("code", "(new)") if isinstance(data, dict) else data.code
     value = validated(TrialInput, data, f"trial {label}")
@@ -119,7 +119,7 @@ def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) 
 
 def add_site(
     db: Database, *, user: str, trial_code: str, data: dict[str, Any] | SiteInput
-) -> TrialSummary:
+) -> TrialView:
     """Add a site (centre) to a trial."""
     value = validated(SiteInput, data, f"site of trial {trial_code}")
     with unit_of_work(db, user=user) as session:
@@ -157,7 +157,7 @@ def set_schedule(
     trial_code: str,
     schedule: dict[str, Any] | ScheduleInput,
     reason: str | None = None,
-) -> TrialSummary:
+) -> TrialView:
     """Set the trial's visit schedule. Changing an existing schedule needs a reason; visits
     no longer in the schedule are soft-deleted."""
     value = validated(ScheduleInput, schedule, f"schedule of trial {trial_code}")
@@ -199,6 +199,6 @@ def set_schedule(
         return _summary(trial)
 
 
-def show_trial(db: Database, code: str) -> TrialSummary:
-    with unit_of_work(db, user="(read)") as session:
+def show_trial(db: Database, code: str, *, user: str) -> TrialView:
+    with read_unit(db, user=user) as session:
         return _summary(find_trial(session, code))

@@ -1,10 +1,15 @@
-"""One use case, one transaction: store errors become service errors."""
+"""One use case, one transaction: store errors become service errors.
+
+A write runs in :func:`unit_of_work`, a read in :func:`read_unit` (the same unit, marked
+read-only). No use case opens a transaction or a connection of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,12 +18,48 @@ from regencord.services.errors import Conflict, ReasonNeeded, ServiceError
 from regencord.store.audit import ReasonRequired
 from regencord.store.db import Database
 
+READ_ONLY = "read_only"
+"""The key of ``Session.info`` that marks a read-only unit (see :func:`read_unit`)."""
+
 
 @contextmanager
 def unit_of_work(db: Database, *, user: str, reason: str | None = None) -> Iterator[Session]:
     """A session in one transaction: all of the use case is saved, or none of it."""
+    with _unit(db, user=user, reason=reason, read_only=False) as session:
+        yield session
+
+
+@contextmanager
+def read_unit(db: Database, *, user: str) -> Iterator[Session]:
+    """A unit of work that only reads, as ``user``: marked read-only
+    (``session.info["read_only"]``), it refuses to save a change (a use case that tries is
+    a programming error: :class:`ReadOnlyUnit`), so a read can never write by accident.
+    On PostgreSQL it is a ``READ ONLY`` transaction, and ``REPEATABLE READ`` so that every
+    query of the read sees the same snapshot."""
+    with _unit(db, user=user, reason=None, read_only=True) as session:
+        yield session
+
+
+class ReadOnlyUnit(RuntimeError):
+    """A change was flushed in a :func:`read_unit`: a bug of the use case, not of its input."""
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY):
+        raise ReadOnlyUnit("a read-only unit of work tried to save a change")
+
+
+@contextmanager
+def _unit(db: Database, *, user: str, reason: str | None, read_only: bool) -> Iterator[Session]:
     try:
         with db.transaction(user=user, reason=reason) as session:
+            if read_only:
+                session.info[READ_ONLY] = True
+                if not event.contains(session, "before_flush", _refuse_flush):
+                    event.listen(session, "before_flush", _refuse_flush)
+                if session.get_bind().dialect.name == "postgresql":
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                    session.execute(text("SET TRANSACTION READ ONLY"))
             yield session
     except ReasonRequired as error:
         raise ReasonNeeded(str(error)) from None

@@ -176,6 +176,6 @@ def demo_trial(folder: Path) -> ExportTrial:
     try:
         Base.metadata.create_all(db.engine)
         build_demo(db)
-        return load_export_trial(db, DEMO_TRIAL_CODE)
+        return load_export_trial(db, DEMO_TRIAL_CODE, user="reader")
     finally:
         db.dispose()

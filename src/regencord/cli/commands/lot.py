@@ -155,12 +155,16 @@ def reject(
 
 
 @app.command("show")
-def show(lot_id: Annotated[str, typer.Argument(help="Lot id.")], db: DbOption = None) -> None:
+def show(
+    lot_id: Annotated[str, typer.Argument(help="Lot id.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """Show a lot and its QC results.
 
     QC results against their specifications, missing assays, release decisions.
     """
-    lot = run(db, lambda d: product.show_lot(d, lot_id))
+    lot = run(db, lambda d: product.show_lot(d, lot_id, user=user_of(user)))
     for line in lot.lines():
         say(line)
     if lot.status == "awaiting release":
