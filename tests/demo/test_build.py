@@ -46,7 +46,7 @@ def test_trial_is_synthetic(db: Database, demo: DemoSummary) -> None:
 
 
 def test_lot_released_and_transplants(db: Database, demo: DemoSummary) -> None:
-    chain = transplants.chain_of_identity(db, lot_id="NSPC-0021")
+    chain = transplants.show_chain_of_identity(db, lot_id="NSPC-0021", user="reader")
     assert chain.line.line_id == "QHJI01s04" and "HLA-homozygous" in chain.line.source
     lot = product.show_lot(db, "NSPC-0021", user="reader")
     assert lot.status == "released" and lot.releasable
@@ -85,10 +85,10 @@ def test_courses_as_intended(db: Database, demo: DemoSummary) -> None:
 
 
 def test_safety_records(db: Database, demo: DemoSummary) -> None:
-    events = safety.list_adverse_events(db, trial_code=DEMO_TRIAL_CODE)
+    events = safety.list_adverse_events(db, trial_code=DEMO_TRIAL_CODE, user="reader")
     assert len(events) == 5
     assert [e.term for e in events if e.serious] == ["Pneumonia"]
     assert {e.related_to_cells.value for e in events} == {"unrelated"}
-    imaging = safety.list_imaging_findings(db, trial_code=DEMO_TRIAL_CODE)
+    imaging = safety.list_imaging_findings(db, trial_code=DEMO_TRIAL_CODE, user="reader")
     assert len(imaging) == 12 and not any(f.suspected_mass for f in imaging)
-    assert len(safety.list_rehab_sessions(db, trial_code=DEMO_TRIAL_CODE)) == 52
+    assert len(safety.list_rehab_sessions(db, trial_code=DEMO_TRIAL_CODE, user="reader")) == 52

@@ -31,7 +31,7 @@ REASONS = {
 }
 
 
-def _record(db: Database, **kw: Any) -> exams.ExamSummary:
+def _record(db: Database, **kw: Any) -> exams.ExamView:
     return exams.record_exam(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit="baseline",
         exam=_tagged_exam(), exam_date="2024-01-10", **kw,
@@ -46,7 +46,7 @@ def test_reasons_and_comments_are_stored_and_audited(db: Database) -> None:
         "right.motor.C6": {"reason": "plexopathy", "other": None},
     }
     assert stored.comments == "spasticity, limited exam"
-    again = exams.get_exam(db, stored.id)
+    again = exams.show_exam(db, stored.id, user=USER)
     assert again.impairments == stored.impairments and again.comments == stored.comments
     fields = {e.field for e in audit_rows(db, "exam", stored.id)}
     assert {"impairments", "comments"} <= fields
@@ -70,7 +70,7 @@ def test_bad_reasons_are_refused_naming_the_cell(db: Database) -> None:
         "neuropathy, pre-existing myoneuronal disease, other",
         f"{label}: impairments.left.pinPrick.T4.other: 'text' is given but the reason is not other",
     ]
-    assert exams.list_exams(db, trial_code=TRIAL, study_id="P01") == []
+    assert exams.list_exams(db, trial_code=TRIAL, study_id="P01", user=USER) == []
 
 
 def test_an_exam_without_reasons_or_comments_stores_none(db: Database) -> None:
@@ -88,7 +88,7 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
     stored = _record(db, impairments=REASONS, comments="first line\nsecond, with a comma")
     export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
     import_trial(fresh, folder=tmp_path / "out", user="reader")
-    back = exams.get_exam(fresh, stored.id)
+    back = exams.show_exam(fresh, stored.id, user=USER)
     assert back.impairments == stored.impairments
     assert back.comments == "first line\nsecond, with a comma"
 

@@ -63,11 +63,11 @@ def test_listing_a_participants_records_is_one_query_however_many_visits(db: Dat
     setup_trial(db)
     add_transplant(db, "P01", date(2024, 1, 20))
 
-    def list_exams() -> list[exams.ExamSummary]:
-        return exams.list_exams(db, trial_code=TRIAL, study_id="P01")
+    def list_exams() -> list[exams.ExamView]:
+        return exams.list_exams(db, trial_code=TRIAL, study_id="P01", user=USER)
 
-    def list_measures() -> list[measures.MeasureSummary]:
-        return measures.list_measures(db, trial_code=TRIAL, study_id="P01")
+    def list_measures() -> list[measures.MeasureView]:
+        return measures.list_measures(db, trial_code=TRIAL, study_id="P01", user=USER)
 
     _exam(db, "baseline", "2024-01-10", c5_complete_exam(None))
     _measure(db, "baseline", "2024-01-10", 0)
@@ -87,7 +87,7 @@ def test_listing_a_participants_records_is_one_query_however_many_visits(db: Dat
     # In schedule order (baseline, week 12, month 1 post), whatever the order of entry.
     assert [e.visit for e in list_exams()] == ["baseline", "week 12", "month 1 post"]
     assert [m.value for m in list_measures()] == [0, 8, 4]
-    one = exams.list_exams(db, trial_code=TRIAL, study_id="P01", visit="week 12")
+    one = exams.list_exams(db, trial_code=TRIAL, study_id="P01", visit="week 12", user=USER)
     assert [e.visit for e in one] == ["week 12"]
 
 
@@ -100,7 +100,7 @@ def test_listing_safety_records_is_one_query(db: Database) -> None:
                 db, user=USER, trial_code=TRIAL, study_id=study_id, data=data
             )
     with statements(db) as sql:
-        found = safety.list_imaging_findings(db, trial_code=TRIAL)
+        found = safety.list_imaging_findings(db, trial_code=TRIAL, user=USER)
     assert [(f.participant, f.imaging_date.isoformat()) for f in found] == [
         ("P01", "2024-02-01"),
         ("P02", "2024-02-01"),
@@ -113,7 +113,7 @@ def test_listing_safety_records_is_one_query(db: Database) -> None:
 
 
 def _open_queries(db: Database) -> list[str]:
-    return [q.check for q in quality.list_queries(db, trial_code=TRIAL)]
+    return [q.check for q in quality.list_queries(db, trial_code=TRIAL, user=USER)]
 
 
 def test_every_saved_record_runs_the_checks(db: Database) -> None:

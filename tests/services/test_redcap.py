@@ -97,7 +97,7 @@ def test_import_stores_every_exam_and_export_gives_the_rows_back(
     report = _import(db, write_export(tmp_path / "records.csv", with_noise(rows)))
     assert report == RedcapImportResult(trial=TRIAL, exams=12, participants=3, skipped_rows=2)
     assert _exam_count(db) == 12
-    stored = exams.list_exams(db, trial_code=TRIAL, study_id="1001")
+    stored = exams.list_exams(db, trial_code=TRIAL, study_id="1001", user=USER)
     assert [e.visit for e in stored] == ["baseline", "week 12", "week 24", "week 52"]
     assert (
         any(e.impairments for e in stored)

@@ -28,7 +28,7 @@ HEADACHE: dict[str, Any] = {
 }
 
 
-def add_ae(db: Database, study_id: str = "P01", **changes: Any) -> safety.AdverseEventSummary:
+def add_ae(db: Database, study_id: str = "P01", **changes: Any) -> safety.AdverseEventView:
     data = HEADACHE | changes
     return safety.add_adverse_event(db, user=USER, trial_code=TRIAL, study_id=study_id, data=data)
 
@@ -173,16 +173,16 @@ def test_list_adverse_events(db: Database) -> None:
     setup_trial(db, ("P01", "P02"))
     add_ae(db, "P02", onset_date="2024-03-01")
     add_ae(db, "P01", term="Wound infection", onset_date="2024-02-10")
-    everyone = safety.list_adverse_events(db, trial_code=TRIAL)
+    everyone = safety.list_adverse_events(db, trial_code=TRIAL, user=USER)
     assert [(e.participant, e.term) for e in everyone] == [
         ("P01", "Wound infection"),
         ("P02", "Headache"),
     ]
-    only = safety.list_adverse_events(db, trial_code=TRIAL, study_id="P02")
+    only = safety.list_adverse_events(db, trial_code=TRIAL, study_id="P02", user=USER)
     assert [e.participant for e in only] == ["P02"]
 
 
-def finding(db: Database, **changes: Any) -> safety.ImagingSummary:
+def finding(db: Database, **changes: Any) -> safety.ImagingFindingView:
     data = {
         "imaging_date": "2024-03-01",
         "modality": "MRI",
@@ -201,7 +201,7 @@ def test_imaging_findings(db: Database) -> None:
     second = finding(db, modality="x-ray", imaging_date="2024-02-01", suspected_mass=True,
                      lesion_length_mm=None, syrinx=False)  # fmt: skip
     assert second.modality is Modality.XRAY
-    listed = safety.list_imaging_findings(db, trial_code=TRIAL, study_id="P01")
+    listed = safety.list_imaging_findings(db, trial_code=TRIAL, study_id="P01", user=USER)
     assert [f.id for f in listed] == [second.id, first.id]
     inserted = {a.field: a.new_value for a in audit_rows(db, "imaging_finding", first.id)}
     assert inserted["syrinx"] == "True" and inserted["modality"] == "MRI"
@@ -226,7 +226,7 @@ def test_imaging_validation(db: Database, changes: dict[str, Any], field: str) -
     assert count(db, ImagingFinding) == 0
 
 
-def rehab(db: Database, **changes: Any) -> safety.RehabSummary:
+def rehab(db: Database, **changes: Any) -> safety.RehabSessionView:
     data = {"session_date": "2024-02-15", "kind": "locomotor training", "minutes": 60} | changes
     return safety.add_rehab_session(db, user=USER, trial_code=TRIAL, study_id="P01", data=data)
 
@@ -235,7 +235,7 @@ def test_rehab_sessions(db: Database) -> None:
     setup_trial(db)
     rehab(db)
     rehab(db, session_date="2024-02-14", kind="occupational therapy", minutes=45, note="ADL")
-    listed = safety.list_rehab_sessions(db, trial_code=TRIAL)
+    listed = safety.list_rehab_sessions(db, trial_code=TRIAL, user=USER)
     assert [(r.session_date, r.kind, r.minutes) for r in listed] == [
         (date(2024, 2, 14), "occupational therapy", 45),
         (date(2024, 2, 15), "locomotor training", 60),

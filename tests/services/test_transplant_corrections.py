@@ -57,7 +57,7 @@ def correct(db: Database, reason: str | None = "transcription error", **changes:
 
 
 def unchanged(db: Database) -> None:
-    shown = transplants.show_transplant(db, trial_code=TRIAL, study_id="P-001")
+    shown = transplants.show_transplant(db, trial_code=TRIAL, study_id="P-001", user=USER)
     assert (shown.version, shown.dose_cells, shown.transplant_date.isoformat()) == (
         1,
         2_000_000,

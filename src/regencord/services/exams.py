@@ -36,8 +36,8 @@ from regencord.services.followup import (
 )
 from regencord.services.impairments import normalised_impairments
 from regencord.services.impairments import tagged_cells as tagged_cells
-from regencord.services.reclassify import ClassificationChange as ClassificationChange
-from regencord.services.reclassify import ReclassifyReport as ReclassifyReport
+from regencord.services.reclassify import ClassificationChangeEntry as ClassificationChangeEntry
+from regencord.services.reclassify import ReclassifyResult as ReclassifyResult
 from regencord.services.reclassify import reclassify_all as reclassify_all
 from regencord.services.recording import (
     AtVisitView,
@@ -48,13 +48,14 @@ from regencord.services.recording import (
     replace_stored,
     save,
 )
+from regencord.services.unit import read_unit
 from regencord.services.validation import raise_problems, reason_given
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Participant, ScheduledVisit
 
 
 @dataclass(frozen=True, kw_only=True)
-class ExamSummary(AtVisitView):
+class ExamView(AtVisitView):
     exam_date: date
     examiner: str | None
     engine_version: str
@@ -80,8 +81,8 @@ def _raw(exam: Exam) -> dict[str, Any]:
     return out
 
 
-def _summary(record: ExamRecord, replaced: tuple[int, ...] = ()) -> ExamSummary:
-    return ExamSummary(
+def _summary(record: ExamRecord, replaced: tuple[int, ...] = ()) -> ExamView:
+    return ExamView(
         **header_of(record, replaced),
         exam_date=record.exam_date,
         examiner=record.examiner,
@@ -112,7 +113,7 @@ def record_exam(
     reason: str | None = None,
     impairments: Mapping[str, Mapping[str, Any]] | None = None,
     comments: str | None = None,
-) -> ExamSummary:
+) -> ExamView:
     """Validate, classify and store an exam taken at a visit.
 
     ``exam_date`` defaults to the visit's date; a visit not yet recorded is recorded as
@@ -151,7 +152,7 @@ def store_exam(
     reason: str | None = None,
     impairments: Mapping[str, Mapping[str, Any]] | None = None,
     comments: str | None = None,
-) -> ExamSummary:
+) -> ExamView:
     """:func:`record_exam` inside an open unit of work (for use cases that store many
     exams in one transaction); raises :class:`InvalidInput` with every problem."""
     label = exam_label(participant, scheduled)
@@ -204,17 +205,18 @@ def store_exam(
 
 
 def list_exams(
-    db: Database, *, trial_code: str, study_id: str, visit: str | None = None
-) -> list[ExamSummary]:
+    db: Database, *, user: str, trial_code: str, study_id: str, visit: str | None = None
+) -> list[ExamView]:
     """A participant's stored exams in schedule order, or those of one visit."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         participant = find_participant(session, trial_code, study_id)
         scheduled = None if visit is None else find_scheduled(session, participant.trial, visit)
         return [_summary(e) for e in at_visits(session, ExamRecord, participant, scheduled)]
 
 
-def get_exam(db: Database, exam_id: int) -> ExamSummary:
-    with followup_unit(db, user="(read)") as session:
+def show_exam(db: Database, exam_id: int, *, user: str) -> ExamView:
+    """One stored exam; :class:`NotFound` when there is none (or it was replaced)."""
+    with read_unit(db, user=user) as session:
         record = session.get(ExamRecord, exam_id)
         if record is None or record.deleted:
             raise NotFound(f"exam {exam_id} does not exist")

@@ -40,13 +40,14 @@ from regencord.services.recording import (
 from regencord.services.scim import SCIM_ITEMS as SCIM_ITEMS
 from regencord.services.scim import load_scim_file as load_scim_file
 from regencord.services.scim import scim_scores as scim_scores
+from regencord.services.unit import read_unit
 from regencord.services.validation import raise_problems, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import FunctionalMeasure, MeasureKind
 
 
 @dataclass(frozen=True, kw_only=True)
-class MeasureSummary(AtVisitView):
+class MeasureView(AtVisitView):
     kind: MeasureKind
     measure_date: date
     name: str | None
@@ -83,8 +84,8 @@ class MeasureSummary(AtVisitView):
         return text
 
 
-def _summary(m: FunctionalMeasure, replaced: tuple[int, ...] = ()) -> MeasureSummary:
-    return MeasureSummary(
+def _summary(m: FunctionalMeasure, replaced: tuple[int, ...] = ()) -> MeasureView:
+    return MeasureView(
         **header_of(m, replaced),
         kind=m.kind,
         measure_date=m.measure_date,
@@ -119,7 +120,7 @@ def add_measure(
     measure_date: date | str | None = None,
     replace: bool = False,
     reason: str | None = None,
-) -> MeasureSummary:
+) -> MeasureView:
     """Record a measure taken at a visit. ``data`` holds the kind's values: ``value``
     (WISCI), ``items`` (SCIM), ``seconds`` and ``aid`` (10MWT), ``metres`` (6MWT), or
     ``name``, ``value``, ``unit`` (custom).
@@ -164,10 +165,10 @@ def add_measure(
 
 
 def list_measures(
-    db: Database, *, trial_code: str, study_id: str, visit: str | None = None
-) -> list[MeasureSummary]:
+    db: Database, *, user: str, trial_code: str, study_id: str, visit: str | None = None
+) -> list[MeasureView]:
     """A participant's measures in schedule order (then by id), or one visit's."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         participant = find_participant(session, trial_code, study_id)
         scheduled = None if visit is None else find_scheduled(session, participant.trial, visit)
         found = at_visits(session, FunctionalMeasure, participant, scheduled)

@@ -25,7 +25,7 @@ from regencord.store.models import ExamRecord
 
 
 @dataclass(frozen=True)
-class ClassificationChange:
+class ClassificationChangeEntry:
     exam_id: int
     field: str
     old: str
@@ -36,7 +36,7 @@ class ClassificationChange:
 
 
 @dataclass(frozen=True)
-class ReclassifyReport:
+class ReclassifyResult:
     engine_version: str
     checked: int
     """Stored exams the engine re-ran on."""
@@ -44,10 +44,10 @@ class ReclassifyReport:
     """Exams whose classification changed (new classification and version stored)."""
     restamped: tuple[int, ...]
     """Exams whose classification is unchanged but was made by another engine version."""
-    changes: tuple[ClassificationChange, ...]
+    changes: tuple[ClassificationChangeEntry, ...]
     locked: tuple[int, ...]
     """Exams of locked visits that would change; left as they are."""
-    locked_changes: tuple[ClassificationChange, ...]
+    locked_changes: tuple[ClassificationChangeEntry, ...]
     failed: tuple[tuple[int, str], ...]
     """Exams the engine no longer accepts, with its first problem; left as they are."""
 
@@ -58,19 +58,21 @@ def _compact(data: Mapping[str, Any]) -> str:
 
 def _differences(
     exam_id: int, old: Mapping[str, Any], new: Mapping[str, Any]
-) -> list[ClassificationChange]:
+) -> list[ClassificationChangeEntry]:
     before, after = results_of(old), results_of(new)
     out = [
-        ClassificationChange(exam_id, f, before[f] or "(none)", after[f])
+        ClassificationChangeEntry(exam_id, f, before[f] or "(none)", after[f])
         for f in RESULT_FIELDS
         if before[f] != after[f]
     ]
     if not out and dict(old) != dict(new):
-        out.append(ClassificationChange(exam_id, "classification", _compact(old), _compact(new)))
+        out.append(
+            ClassificationChangeEntry(exam_id, "classification", _compact(old), _compact(new))
+        )
     return out
 
 
-def reclassify_all(db: Database, *, user: str) -> ReclassifyReport:
+def reclassify_all(db: Database, *, user: str) -> ReclassifyResult:
     """Re-run the engine on every stored exam; store what changed, with the engine
     version, in one transaction (audited, reason "engine upgrade to …").
 
@@ -79,9 +81,9 @@ def reclassify_all(db: Database, *, user: str) -> ReclassifyReport:
     """
     updated: list[int] = []
     restamped: list[int] = []
-    changes: list[ClassificationChange] = []
+    changes: list[ClassificationChangeEntry] = []
     locked: list[int] = []
-    locked_changes: list[ClassificationChange] = []
+    locked_changes: list[ClassificationChangeEntry] = []
     failed: list[tuple[int, str]] = []
     with followup_unit(db, user=user, reason=f"engine upgrade to {ENGINE_VERSION}") as session:
         records = list(
@@ -121,7 +123,7 @@ def reclassify_all(db: Database, *, user: str) -> ReclassifyReport:
             (updated if found else restamped).append(record.id)
             changes += found
         session.flush()
-    return ReclassifyReport(
+    return ReclassifyResult(
         engine_version=ENGINE_VERSION,
         checked=len(records),
         updated=tuple(updated),

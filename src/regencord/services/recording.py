@@ -44,6 +44,7 @@ from regencord.services.followup import (
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.trials import find_trial
+from regencord.services.unit import read_unit
 from regencord.services.validation import blank_is_none, parse_date, raise_problems, validated
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -295,12 +296,13 @@ def list_for_participants(
     db: Database,
     kind: ParticipantRecordKind[OfParticipant, M, V],
     *,
+    user: str,
     trial_code: str,
     study_id: str | None = None,
 ) -> list[V]:
     """The live records of ``kind`` of a trial (or one participant), by date then id, in
     one query."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         model = kind.model
         if study_id is not None:
             where = [Participant.id == find_participant(session, trial_code, study_id).id]

@@ -146,7 +146,7 @@ def adverse_event_problems(
 
 
 @dataclass(frozen=True, kw_only=True)
-class AdverseEventSummary(ParticipantRecordView):
+class AdverseEventView(ParticipantRecordView):
     term: str
     meddra_code: str | None
     onset_date: date
@@ -164,7 +164,7 @@ ADVERSE_EVENT = ParticipantRecordKind(
     "adverse event",
     AdverseEvent,
     AdverseEventInput,
-    AdverseEventSummary,
+    AdverseEventView,
     adverse_event_problems,
     "onset_date",
 )
@@ -174,7 +174,7 @@ _AE_FIELDS = tuple(AdverseEventInput.model_fields)
 
 def add_adverse_event(
     db: Database, *, user: str, trial_code: str, study_id: str, data: Mapping[str, Any]
-) -> AdverseEventSummary:
+) -> AdverseEventView:
     """Record an adverse event of a participant."""
     return add_for_participant(
         db, ADVERSE_EVENT, user=user, trial_code=trial_code, study_id=study_id, data=data
@@ -189,7 +189,7 @@ def update_adverse_event(
     changes: Mapping[str, Any],
     reason: str | None,
     expected_version: int | None = None,
-) -> AdverseEventSummary:
+) -> AdverseEventView:
     """Change fields of a recorded adverse event (e.g. its resolution and outcome); the
     whole event is validated again. Needs a reason."""
     reason = reason_given(reason, f"adverse event {event_id}")
@@ -213,17 +213,19 @@ def update_adverse_event(
 
 
 def list_adverse_events(
-    db: Database, *, trial_code: str, study_id: str | None = None
-) -> list[AdverseEventSummary]:
+    db: Database, *, user: str, trial_code: str, study_id: str | None = None
+) -> list[AdverseEventView]:
     """Adverse events of a trial (or one participant), by onset."""
-    return list_for_participants(db, ADVERSE_EVENT, trial_code=trial_code, study_id=study_id)
+    return list_for_participants(
+        db, ADVERSE_EVENT, user=user, trial_code=trial_code, study_id=study_id
+    )
 
 
 # --------------------------------------------------------------------------- imaging
 
 
 @dataclass(frozen=True, kw_only=True)
-class ImagingSummary(ParticipantRecordView):
+class ImagingFindingView(ParticipantRecordView):
     imaging_date: Day
     modality: Modality
     finding: str
@@ -233,13 +235,13 @@ class ImagingSummary(ParticipantRecordView):
 
 
 IMAGING = ParticipantRecordKind(
-    "imaging finding", ImagingFinding, ImagingInput, ImagingSummary, _no_rules, "imaging_date"
+    "imaging finding", ImagingFinding, ImagingInput, ImagingFindingView, _no_rules, "imaging_date"
 )
 
 
 def add_imaging_finding(
     db: Database, *, user: str, trial_code: str, study_id: str, data: Mapping[str, Any]
-) -> ImagingSummary:
+) -> ImagingFindingView:
     """Record an imaging finding (a suspected mass or a syrinx flags a safety signal)."""
     return add_for_participant(
         db, IMAGING, user=user, trial_code=trial_code, study_id=study_id, data=data
@@ -247,17 +249,17 @@ def add_imaging_finding(
 
 
 def list_imaging_findings(
-    db: Database, *, trial_code: str, study_id: str | None = None
-) -> list[ImagingSummary]:
+    db: Database, *, user: str, trial_code: str, study_id: str | None = None
+) -> list[ImagingFindingView]:
     """Imaging findings of a trial (or one participant), by date."""
-    return list_for_participants(db, IMAGING, trial_code=trial_code, study_id=study_id)
+    return list_for_participants(db, IMAGING, user=user, trial_code=trial_code, study_id=study_id)
 
 
 # --------------------------------------------------------------------------- rehabilitation
 
 
 @dataclass(frozen=True, kw_only=True)
-class RehabSummary(ParticipantRecordView):
+class RehabSessionView(ParticipantRecordView):
     session_date: Day
     kind: str
     minutes: int
@@ -265,13 +267,13 @@ class RehabSummary(ParticipantRecordView):
 
 
 REHAB = ParticipantRecordKind(
-    "rehab session", RehabSession, RehabInput, RehabSummary, _no_rules, "session_date"
+    "rehab session", RehabSession, RehabInput, RehabSessionView, _no_rules, "session_date"
 )
 
 
 def add_rehab_session(
     db: Database, *, user: str, trial_code: str, study_id: str, data: Mapping[str, Any]
-) -> RehabSummary:
+) -> RehabSessionView:
     """Record a rehabilitation session: date, kind of therapy, minutes."""
     return add_for_participant(
         db, REHAB, user=user, trial_code=trial_code, study_id=study_id, data=data
@@ -279,7 +281,7 @@ def add_rehab_session(
 
 
 def list_rehab_sessions(
-    db: Database, *, trial_code: str, study_id: str | None = None
-) -> list[RehabSummary]:
+    db: Database, *, user: str, trial_code: str, study_id: str | None = None
+) -> list[RehabSessionView]:
     """Rehabilitation sessions of a trial (or one participant), by date."""
-    return list_for_participants(db, REHAB, trial_code=trial_code, study_id=study_id)
+    return list_for_participants(db, REHAB, user=user, trial_code=trial_code, study_id=study_id)

@@ -26,7 +26,7 @@ class CourseView:
 
 
 @dataclass(frozen=True)
-class TransplantSummary:
+class TransplantView:
     id: int
     version: int
     trial: str
@@ -74,7 +74,7 @@ class ChainOfIdentity:
 
     line: LineSummary
     lot: LotSummary
-    transplants: tuple[TransplantSummary, ...]
+    transplants: tuple[TransplantView, ...]
 
     def lines(self) -> list[str]:
         line = self.line
@@ -99,9 +99,9 @@ def course_view(c: ImmunosuppressionCourse) -> CourseView:
     return CourseView(c.id, c.regimen, c.start_on, c.stop_on, c.note)
 
 
-def transplant_summary(t: Transplant) -> TransplantSummary:
+def transplant_view(t: Transplant) -> TransplantView:
     p = t.participant
-    return TransplantSummary(
+    return TransplantView(
         id=t.id,
         version=t.version,
         trial=p.trial.code,

@@ -37,9 +37,9 @@ from regencord.services.transplant_rules import (
 from regencord.services.transplant_rules import transplant_window as transplant_window
 from regencord.services.transplant_views import ChainOfIdentity as ChainOfIdentity
 from regencord.services.transplant_views import CourseView as CourseView
-from regencord.services.transplant_views import TransplantSummary as TransplantSummary
-from regencord.services.transplant_views import course_view, transplant_summary
-from regencord.services.unit import check_version, unit_of_work
+from regencord.services.transplant_views import TransplantView as TransplantView
+from regencord.services.transplant_views import course_view, transplant_view
+from regencord.services.unit import check_version, read_unit, unit_of_work
 from regencord.services.validation import (
     not_after_today,
     raise_problems,
@@ -101,7 +101,7 @@ def record_transplant(
     trial_code: str,
     study_id: str,
     data: Mapping[str, Any] | TransplantInput,
-) -> TransplantSummary:
+) -> TransplantView:
     """Record the transplant of a released lot into an enrolled participant. Nothing is
     written if any rule is broken."""
     record = f"transplant of {study_id} (trial {trial_code})"
@@ -139,7 +139,7 @@ def record_transplant(
             f"transplanted on {value.transplant_date.isoformat()} with lot {lot.lot_id}",
         )
         run_checks_for(session, participant)
-        return transplant_summary(transplant)
+        return transplant_view(transplant)
 
 
 def _as_input(transplant: Transplant) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def correct_transplant(
     changes: Mapping[str, Any],
     reason: str | None,
     expected_version: int | None = None,
-) -> TransplantSummary:
+) -> TransplantView:
     """Correct fields of a recorded transplant (``changes``: any of the fields of
     :class:`TransplantInput`), with a reason in the audit trail.
 
@@ -199,7 +199,7 @@ def correct_transplant(
                 setattr(transplant, field, new[field])
         session.flush()
         run_checks_for(session, participant)
-        return transplant_summary(transplant)
+        return transplant_view(transplant)
 
 
 def add_immunosuppression(
@@ -286,14 +286,16 @@ def stop_immunosuppression(
         return course_view(course)
 
 
-def show_transplant(db: Database, *, trial_code: str, study_id: str) -> TransplantSummary:
-    with unit_of_work(db, user="(read)") as session:
-        return transplant_summary(_find_transplant(session, trial_code, study_id))
+def show_transplant(db: Database, *, user: str, trial_code: str, study_id: str) -> TransplantView:
+    """A participant's transplant with its immunosuppression; :class:`NotFound` without one."""
+    with read_unit(db, user=user) as session:
+        return transplant_view(_find_transplant(session, trial_code, study_id))
 
 
-def chain_of_identity(
+def show_chain_of_identity(
     db: Database,
     *,
+    user: str,
     trial_code: str | None = None,
     study_id: str | None = None,
     lot_id: str | None = None,
@@ -310,7 +312,7 @@ def chain_of_identity(
                 )
             ]
         )
-    with unit_of_work(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         if lot_id is not None:
             lot = find_lot(session, lot_id)
             transplants = list(
@@ -327,5 +329,5 @@ def chain_of_identity(
         return ChainOfIdentity(
             line=line_summary(lot.line),
             lot=lot_summary(lot),
-            transplants=tuple(transplant_summary(t) for t in transplants),
+            transplants=tuple(transplant_view(t) for t in transplants),
         )

@@ -39,7 +39,7 @@ from regencord.services.followup import (
 )
 from regencord.services.quality import run_checks_for
 from regencord.services.recording import live_at_visit
-from regencord.services.unit import check_version
+from regencord.services.unit import check_version, read_unit
 from regencord.services.validation import parse_date, raise_problems, reason_given
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -109,7 +109,7 @@ def window_status(
 
 
 @dataclass(frozen=True)
-class VisitStatus:
+class VisitView:
     """One scheduled visit of a participant, done or not, against its window."""
 
     trial: str
@@ -144,7 +144,7 @@ def _status(
     scheduled: ScheduledVisit,
     visit: Visit | None,
     anchors: dict[Anchor, date | None] | None = None,
-) -> VisitStatus:
+) -> VisitView:
     if anchors is not None and scheduled.anchor in anchors:
         anchor = anchors[scheduled.anchor]
     else:
@@ -163,7 +163,7 @@ def _status(
     if visit is not None and visit.id is not None:
         exams = _count(session, ExamRecord, visit.id)
         measures = _count(session, FunctionalMeasure, visit.id)
-    return VisitStatus(
+    return VisitView(
         trial=participant.trial.code,
         participant=participant.study_id,
         visit=scheduled.name,
@@ -206,7 +206,7 @@ def record_visit(
     actual_date: date | str,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Record that a scheduled visit took place on ``actual_date``. Changing a recorded
     visit (its date, or a visit marked missed) needs a reason."""
     with followup_unit(db, user=user, reason=reason) as session:
@@ -244,7 +244,7 @@ def mark_missed(
     visit: str,
     missed_reason: str,
     expected_version: int | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Record that a scheduled visit did not take place, and why (the reason also explains
     the change when the visit was recorded as done before)."""
     missed_reason = (missed_reason or "").strip()
@@ -296,7 +296,7 @@ def lock_visit(
     study_id: str,
     visit: str,
     reason: str | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Lock a recorded visit, and with it its exams and measures, recording who locked it.
 
     Any user may lock for now; the user is stored with the lock.
@@ -325,7 +325,7 @@ def unlock_visit(
     study_id: str,
     visit: str,
     reason: str | None,
-) -> VisitStatus:
+) -> VisitView:
     """Unlock a locked visit so that it, its exams and measures can be changed again."""
     reason = (reason or "").strip() or None
     with followup_unit(db, user=user, reason=reason) as session:
@@ -350,9 +350,9 @@ def _lock_entry(action: str, user: str, visit: Visit, reason: str) -> AuditEntry
     )
 
 
-def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitStatus]:
+def list_visits(db: Database, *, user: str, trial_code: str, study_id: str) -> list[VisitView]:
     """Every visit of the schedule for one participant, in schedule order, with its status."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         participant = find_participant(session, trial_code, study_id)
         anchors = {a: anchor_date(session, participant, a) for a in Anchor}
         out = []
@@ -365,10 +365,10 @@ def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitSt
 
 
 @dataclass(frozen=True)
-class VisitDeletion:
+class VisitDeletionResult:
     """A visit deleted, and the records deleted with it."""
 
-    visit: VisitStatus
+    visit: VisitView
     """The visit as it now stands (not recorded)."""
     exams: tuple[int, ...]
     measures: tuple[int, ...]
@@ -384,7 +384,7 @@ def delete_visit(
     reason: str | None,
     with_records: bool = False,
     expected_version: int | None = None,
-) -> VisitDeletion:
+) -> VisitDeletionResult:
     """Delete (soft) a recorded visit, e.g. recorded for the wrong participant; needs a
     reason. A visit holding exams or measures is deleted only ``with_records``: they are
     deleted with it, with the same reason. Refused on a locked visit."""
@@ -415,7 +415,7 @@ def delete_visit(
             gone.deleted_at, gone.deleted_reason = now, reason
         session.flush()
         run_checks_for(session, participant)
-        return VisitDeletion(
+        return VisitDeletionResult(
             visit=_status(session, participant, scheduled, None),
             exams=tuple(e.id for e in exams),
             measures=tuple(m.id for m in measures),

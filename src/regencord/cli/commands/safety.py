@@ -70,7 +70,7 @@ NewOutcome = Annotated[
 ]
 
 
-def _ae_line(e: safety.AdverseEventSummary) -> str:
+def _ae_line(e: safety.AdverseEventView) -> str:
     serious = "serious, " if e.serious else ""
     what = f"{e.term}, grade {e.ctcae_grade}, {serious}{e.outcome.value}"
     return f"adverse event {e.id} of {e.participant}: {what}"
@@ -165,10 +165,18 @@ def ae_update(
 
 @ae.command("list")
 def ae_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Adverse events of a trial (or one participant), by onset."""
-    found = run(db, lambda d: safety.list_adverse_events(d, trial_code=trial, study_id=participant))
+    found = run(
+        db,
+        lambda d: safety.list_adverse_events(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     if not found:
         say("no adverse events")
         return
@@ -231,11 +239,17 @@ def imaging_add(
 
 @imaging.command("list")
 def imaging_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Imaging findings of a trial (or one participant), by date."""
     found = run(
-        db, lambda d: safety.list_imaging_findings(d, trial_code=trial, study_id=participant)
+        db,
+        lambda d: safety.list_imaging_findings(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
     )
     if not found:
         say("no imaging findings")
@@ -282,13 +296,21 @@ def rehab_add(
 
 @rehab.command("list")
 def rehab_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """List rehabilitation sessions, with totals.
 
     The sessions of a trial (or one participant), by date.
     """
-    found = run(db, lambda d: safety.list_rehab_sessions(d, trial_code=trial, study_id=participant))
+    found = run(
+        db,
+        lambda d: safety.list_rehab_sessions(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     if not found:
         say("no rehabilitation sessions")
         return

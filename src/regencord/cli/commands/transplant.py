@@ -143,9 +143,19 @@ def correct(
 
 
 @app.command("show")
-def show(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
+def show(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """Show a participant's transplant and immunosuppression."""
-    t = run(db, lambda d: transplants.show_transplant(d, trial_code=trial, study_id=participant))
+    t = run(
+        db,
+        lambda d: transplants.show_transplant(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     for line in t.lines():
         say(line)
 
@@ -156,6 +166,7 @@ def chain(
     participant: Annotated[str | None, typer.Option(help="Participant study id.")] = None,
     lot: Annotated[str | None, typer.Option(help="Lot id (instead of a participant).")] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Show the chain of identity.
 
@@ -163,8 +174,8 @@ def chain(
     """
     c = run(
         db,
-        lambda d: transplants.chain_of_identity(
-            d, trial_code=trial, study_id=participant, lot_id=lot
+        lambda d: transplants.show_chain_of_identity(
+            d, user=user_of(user), trial_code=trial, study_id=participant, lot_id=lot
         ),
     )
     say(str(c))
