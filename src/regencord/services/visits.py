@@ -8,16 +8,13 @@ visit again later (done, missed, or by recording an exam or measure at it) bring
 same record back with a reason, its version counting on, so the audit trail of that one
 record tells the whole story; the exams and measures deleted with it stay deleted.
 
-A visit's window runs from ``target - window_before`` to ``target + window_after`` days,
-where ``target`` is ``target_day`` days after its anchor: the injury date, or the
-participant's transplant date (unknown until the transplant is recorded).
+A visit's window and its status follow :mod:`~regencord.services.windows`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import Enum
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,6 +38,10 @@ from regencord.services.quality import run_checks_for
 from regencord.services.recording import live_at_visit
 from regencord.services.unit import check_version, read_unit
 from regencord.services.validation import parse_date, raise_problems, reason_given
+from regencord.services.windows import Window as Window
+from regencord.services.windows import WindowStatus as WindowStatus
+from regencord.services.windows import window_of as window_of
+from regencord.services.windows import window_status as window_status
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -54,58 +55,6 @@ from regencord.store.models import (
 from regencord.store.models.base import utcnow
 
 LOCK_REASON = "visit locked"
-
-
-class WindowStatus(Enum):
-    IN_WINDOW = "in window"
-    EARLY = "early"
-    """Done before its window opened."""
-    LATE = "late"
-    """Done after its window closed."""
-    MISSED = "missed"
-    PENDING = "pending"
-    """Not done yet; its window has not closed (or its anchor date is not known yet)."""
-    OVERDUE = "overdue"
-    """Not done and its window has closed."""
-    UNKNOWN = "anchor unknown"
-    """Done, but the anchor date (transplant) is not recorded, so the window is unknown."""
-
-
-@dataclass(frozen=True)
-class Window:
-    target: date
-    opens: date
-    closes: date
-
-
-def window_of(scheduled: ScheduledVisit, anchor: date | None) -> Window | None:
-    if anchor is None:
-        return None
-    target = anchor + timedelta(days=scheduled.target_day)
-    return Window(
-        target=target,
-        opens=target - timedelta(days=scheduled.window_before),
-        closes=target + timedelta(days=scheduled.window_after),
-    )
-
-
-def window_status(
-    window: Window | None, actual: date | None, missed: bool, on: date
-) -> WindowStatus:
-    """Where a visit stands against its window, as of the day ``on``."""
-    if missed:
-        return WindowStatus.MISSED
-    if actual is None:
-        if window is not None and on > window.closes:
-            return WindowStatus.OVERDUE
-        return WindowStatus.PENDING
-    if window is None:
-        return WindowStatus.UNKNOWN
-    if actual < window.opens:
-        return WindowStatus.EARLY
-    if actual > window.closes:
-        return WindowStatus.LATE
-    return WindowStatus.IN_WINDOW
 
 
 @dataclass(frozen=True)
