@@ -86,6 +86,7 @@ import regencord.store.models  # noqa: F401  (registers every table)
 from regencord import __version__
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 from regencord.services.files import staged_folder
+from regencord.services.unit import DatabaseProblem, read_unit, unit_of_work
 from regencord.store.chain import (
     IMPORT_ACTION,
     append,
@@ -292,14 +293,13 @@ def export_trial(db: Database, *, user: str, trial_code: str, folder: Path) -> T
     scope = trial_scope(trial_code)
     files: list[FileEntry] = []
     contents: dict[str, bytes] = {}
-    engine = db.engine
-    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-    with engine.connect().execution_options(**options) as connection, connection.begin():
+    with read_unit(db, user=user) as session:  # one snapshot (REPEATABLE READ on PostgreSQL)
+        connection = session.connection()
         revision = _database_revision(connection)
         if revision is not None and revision != head:
-            raise TransferError(
-                f"the database is at schema revision {revision}, not {head}: "
-                "run `regencord init` to upgrade it first"
+            raise DatabaseProblem(
+                f"the database is at schema revision {revision}, not {head}: upgrade it first",
+                initialise=_shown(connection),
             )
         trial = Base.metadata.tables["trial"]
         if connection.scalar(select(func.count()).where(trial.c.code == trial_code)) == 0:
@@ -518,6 +518,10 @@ def _empty(connection: Connection) -> list[str]:
     ]
 
 
+def _shown(connection: Connection) -> str:
+    return connection.engine.url.render_as_string(hide_password=True)
+
+
 def _prepare_schema(connection: Connection) -> None:
     """Create the schema in a database without tables (in the import's transaction);
     refuse one at another revision."""
@@ -527,16 +531,16 @@ def _prepare_schema(connection: Connection) -> None:
         return
     missing = set(Base.metadata.tables) - names
     if missing:
-        raise TransferError(
-            f"the database lacks tables ({', '.join(sorted(missing))}): "
-            "run `regencord init` to upgrade it first"
+        raise DatabaseProblem(
+            f"the database lacks tables ({', '.join(sorted(missing))}): upgrade it first",
+            initialise=_shown(connection),
         )
     revision = _database_revision(connection)
     head = schema_head()
     if revision is not None and revision != head:
-        raise TransferError(
-            f"the database is at schema revision {revision}, not {head}: "
-            "run `regencord init` to upgrade it first"
+        raise DatabaseProblem(
+            f"the database is at schema revision {revision}, not {head}: upgrade it first",
+            initialise=_shown(connection),
         )
 
 
@@ -554,15 +558,15 @@ def import_trial(db: Database, *, user: str, folder: Path) -> TransferResult:
     engine = db.engine
     new_file = _new_sqlite_file(engine)
     try:
-        with engine.begin() as connection:
-            _load(connection, manifest, loaded, user=user, folder=Path(folder))
-    except DBAPIError as error:
-        _remove(new_file, engine)
-        detail = str(error.orig or error).strip().splitlines()[0]
-        raise TransferError(
-            f"the export could not be loaded: the database refused it ({detail}); "
-            "nothing was imported"
-        ) from None
+        with unit_of_work(db, user=user) as session:
+            try:
+                _load(session.connection(), manifest, loaded, user=user, folder=Path(folder))
+            except DBAPIError as error:
+                detail = str(error.orig or error).strip().splitlines()[0]
+                raise TransferError(
+                    f"the export could not be loaded: the database refused it ({detail}); "
+                    "nothing was imported"
+                ) from None
     except BaseException:
         _remove(new_file, engine)
         raise
