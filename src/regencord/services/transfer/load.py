@@ -1,43 +1,4 @@
-"""Use cases: export one trial to a folder of CSV files, and import such a folder into an
-empty database, losslessly (export → import → export gives the same files, byte for byte).
-
-What is exported: the ``trial`` row and every row that hangs from it through foreign keys
-(sites, schedule, participants, eligibility, visits, exams, measures, transplants,
-immunosuppression, adverse events, imaging, rehabilitation, …), the rows those rows refer
-to outside the trial (the lots transplanted and their cell lines) with *their* dependent
-rows (QC results, release decisions), soft-deleted rows included, with ids, versions and
-timestamps; and the audit rows of every exported record as ``audit_log.csv``. Which tables
-are reached is derived from the foreign keys of the models, so a new model that refers to
-one of these tables is exported without changes here.
-
-The folder holds one ``<table>.csv`` per table (header: the database column names; rows
-ordered by id) and ``manifest.json``: format version, regencord version, schema revision
-(the Alembic head), trial code, and per file its table, row count and SHA-256.
-
-CSV encoding (UTF-8 without BOM, ``\\n`` line ends, fields quoted only where needed):
-
-* **NULL** is ``\\N`` (as in PostgreSQL's COPY); the empty string is an empty field. A text
-  value starting with a backslash gets one more in front (``\\N`` as text is ``\\\\N``).
-* **dates** ``YYYY-MM-DD``; **datetimes** ISO 8601 in UTC with microseconds,
-  ``2024-01-31T09:15:00.000000+00:00`` (SQLite keeps them as naive UTC; read as UTC).
-* **booleans** ``true`` / ``false``; **integers** in decimal; **floats** by Python's
-  ``repr`` (the shortest text that reads back to the same double).
-* **enums** by their stored value (``enrolled``, ``X-ray``).
-* **JSON** as compact JSON with sorted keys, non-ASCII kept (``{"a":1,"b":[2,3]}``); a
-  JSON ``null`` is ``null``, a SQL NULL is ``\\N``.
-
-Import verifies everything before writing anything: the manifest, every file's checksum
-and row count, the schema revision, the headers, and every value; then, in one transaction
-(the schema of a database without tables included), it inserts every row through
-SQLAlchemy Core (the exported audit rows are loaded as they were, with their hashes),
-parents before children, on PostgreSQL moves each id sequence past the highest id, and
-checks the audit trail: every audit row matches its hash, and every audited value equals
-the last value its audit trail records (a checksum recomputed after an edit does not
-hide the edit). Only then is the import itself appended to the audit trail (an ``import``
-row of table ``audit_log`` that chains the imported rows, see
-:mod:`regencord.store.chain`; it belongs to no trial, so a re-export is byte-identical).
-Any failure rolls everything back: no rows, no schema, and no new SQLite file.
-"""
+"""Importing an export into an empty database, checked first, in one transaction."""
 
 from __future__ import annotations
 
@@ -47,46 +8,43 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     JSON,
-    Boolean,
-    ColumnElement,
     Connection,
-    Date,
-    DateTime,
     Engine,
-    Float,
     Integer,
-    Select,
-    String,
     Table,
     Text,
-    and_,
     bindparam,
     cast,
-    false,
     func,
     insert,
     inspect,
-    or_,
     select,
     text,
 )
-from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.exc import DBAPIError
 
 import regencord.store.models  # noqa: F401  (registers every table)
-from regencord import __version__
-from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ServiceError
-from regencord.services.files import staged_folder
-from regencord.services.unit import DatabaseProblem, read_unit, unit_of_work
+from regencord.services.errors import FieldProblem, InvalidInput
+from regencord.services.transfer.format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    FileEntry,
+    TransferError,
+    TransferResult,
+    canonical_json,
+    database_revision,
+    decode,
+    export_tables,
+    schema_head,
+    shown_url,
+)
+from regencord.services.unit import DatabaseProblem, unit_of_work
 from regencord.store.chain import (
     IMPORT_ACTION,
     append,
@@ -95,249 +53,10 @@ from regencord.store.chain import (
     lock_connection,
 )
 from regencord.store.db import Database
-from regencord.store.migrate import alembic_config, upgrade_connection
+from regencord.store.migrate import upgrade_connection
 from regencord.store.models import Base
 from regencord.store.models.audit import AUDIT_TABLE
 from regencord.store.trail import check_values
-
-FORMAT = "regencord-trial-export"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-NULL = "\\N"
-
-
-class TransferError(ServiceError):
-    """An export or import that cannot be done; nothing was written."""
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    name: str
-    table: str
-    rows: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class TransferResult:
-    trial: str
-    schema_revision: str
-    folder: Path
-    files: tuple[FileEntry, ...]
-
-    @property
-    def rows(self) -> int:
-        return sum(f.rows for f in self.files)
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def schema_head() -> str:
-    """The Alembic head revision of this version of regencord."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def _database_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-def _tables() -> list[Table]:
-    """Every table of the models, parents before children, the audit table last."""
-    tables = [t for t in Base.metadata.sorted_tables if t.name != AUDIT_TABLE]
-    return [*tables, Base.metadata.tables[AUDIT_TABLE]]
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-def encode(value: object, column_type: object) -> str:
-    """One value as its CSV text (see the module's docstring)."""
-    if value is None:
-        return NULL
-    if isinstance(column_type, JSON):
-        assert isinstance(value, str)  # selected as text
-        return canonical_json(json.loads(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, datetime):
-        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return moment.isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    text_value = str(value)
-    return "\\" + text_value if text_value.startswith("\\") else text_value
-
-
-def canonical_json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode(field: str, column_type: object) -> Any:
-    """A CSV field back to the value to insert (JSON: its text, cast in SQL)."""
-    if field == NULL:
-        return None
-    if field.startswith("\\"):
-        return field[1:]
-    if isinstance(column_type, JSON):
-        return canonical_json(json.loads(field))
-    if isinstance(column_type, Boolean):
-        if field not in ("true", "false"):
-            raise ValueError("is not true or false")
-        return field == "true"
-    if isinstance(column_type, SqlEnum):
-        enum_class = column_type.enum_class
-        return enum_class(field) if enum_class is not None else field
-    if isinstance(column_type, DateTime):
-        moment = datetime.fromisoformat(field)
-        if moment.tzinfo is None:
-            raise ValueError("has no UTC offset")
-        return moment.astimezone(UTC)
-    if isinstance(column_type, Date):
-        return date.fromisoformat(field)
-    if isinstance(column_type, Integer):
-        return int(field)
-    if isinstance(column_type, Float):
-        return float(field)
-    if isinstance(column_type, String | Text):
-        return field
-    raise ValueError(f"has a column type regencord cannot import ({column_type})")
-
-
-def _csv_text(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-# --------------------------------------------------------------------------- export
-
-
-def trial_scope(trial_code: str) -> dict[Table, ColumnElement[bool]]:
-    """For each table holding rows of the trial, the condition selecting them.
-
-    Children first: a table is in scope when one of its foreign keys points into scope
-    (any of them). Then parents outside the trial (lots, cell lines) are taken in for the
-    rows that refer to them, and their own children in turn.
-    """
-    tables = [t for t in _tables() if t.name != AUDIT_TABLE]
-    trial = Base.metadata.tables["trial"]
-    scope: dict[Table, ColumnElement[bool]] = {trial: trial.c.code == trial_code}
-
-    def ids(table: Table) -> Select[Any]:
-        return select(table.c.id).where(scope[table])
-
-    changed = True
-    while changed:
-        changed = False
-        for table in tables:  # children of tables in scope
-            if table in scope:
-                continue
-            conditions = [
-                fk.parent.in_(ids(fk.column.table))
-                for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name)
-                if fk.column.table in scope
-            ]
-            if conditions:
-                scope[table] = or_(*conditions)
-                changed = True
-        if changed:
-            continue
-        for table in tables:  # parents of rows in scope
-            if table in scope:
-                continue
-            referring = [
-                fk.column.in_(select(fk.parent).where(scope[child]))
-                for child in list(scope)
-                for fk in sorted(child.foreign_keys, key=lambda f: f.parent.name)
-                if fk.column.table is table
-            ]
-            if referring:
-                scope[table] = or_(*referring)
-                changed = True
-                break
-    return scope
-
-
-def _select_text(table: Table, condition: ColumnElement[bool]) -> Select[Any]:
-    columns = [cast(c, Text) if isinstance(c.type, JSON) else c for c in table.columns]
-    return select(*columns).where(condition).order_by(*table.primary_key.columns)
-
-
-def _audit_condition(scope: Mapping[Table, ColumnElement[bool]]) -> ColumnElement[bool]:
-    audit = Base.metadata.tables[AUDIT_TABLE]
-    per_table = [
-        and_(audit.c.table_name == table.name, audit.c.record_id.in_(select(table.c.id).where(c)))
-        for table, c in scope.items()
-    ]
-    return or_(*per_table) if per_table else false()
-
-
-def export_trial(db: Database, *, user: str, trial_code: str, folder: Path) -> TransferResult:
-    """Write the trial's rows to ``folder`` (created; refused when it exists and is not
-    empty). The files appear all at once: they are written beside it and moved in."""
-    folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise TransferError(f"{folder} exists and is not an empty folder")
-    head = schema_head()
-    scope = trial_scope(trial_code)
-    files: list[FileEntry] = []
-    contents: dict[str, bytes] = {}
-    with read_unit(db, user=user) as session:  # one snapshot (REPEATABLE READ on PostgreSQL)
-        connection = session.connection()
-        revision = _database_revision(connection)
-        if revision is not None and revision != head:
-            raise DatabaseProblem(
-                f"the database is at schema revision {revision}, not {head}: upgrade it first",
-                initialise=_shown(connection),
-            )
-        trial = Base.metadata.tables["trial"]
-        if connection.scalar(select(func.count()).where(trial.c.code == trial_code)) == 0:
-            raise NotFound(f"trial {trial_code!r} does not exist")
-        for table in _tables():
-            if table.name == AUDIT_TABLE:
-                condition = _audit_condition(scope)
-            elif table in scope:
-                condition = scope[table]
-            else:
-                continue
-            types = [c.type for c in table.columns]
-            rows = [
-                [encode(v, t) for v, t in zip(row, types, strict=True)]
-                for row in connection.execute(_select_text(table, condition))
-            ]
-            name = f"{table.name}.csv"
-            contents[name] = _csv_text([c.name for c in table.columns], rows)
-            digest = hashlib.sha256(contents[name]).hexdigest()
-            files.append(FileEntry(name, table.name, len(rows), digest))
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "regencord_version": __version__,
-        "schema_revision": head,
-        "trial": trial_code,
-        "files": {f.name: {"table": f.table, "rows": f.rows, "sha256": f.sha256} for f in files},
-    }
-    contents[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    _write_folder(folder, contents)
-    return TransferResult(trial_code, head, folder, tuple(files))
-
-
-def _write_folder(folder: Path, contents: Mapping[str, bytes]) -> None:
-    with staged_folder(folder) as staging:
-        for name, data in contents.items():
-            (staging / name).write_bytes(data)
-
 
 # --------------------------------------------------------------------------- import
 
@@ -394,7 +113,7 @@ def read_export(folder: Path) -> tuple[dict[str, Any], list[_Loaded]]:
         problems.append(_problem(record, "files", None, "is missing from the manifest"))
         files = {}
     loaded: list[_Loaded] = []
-    tables = {t.name: t for t in _tables()}
+    tables = {t.name: t for t in export_tables()}
     for name, entry in sorted(files.items()):
         where = f"{record}, {name}"
         if not isinstance(entry, dict) or entry.get("table") not in tables:
@@ -436,7 +155,7 @@ def read_export(folder: Path) -> tuple[dict[str, Any], list[_Loaded]]:
         loaded.append(parsed)
     if problems:
         raise InvalidInput(problems)
-    order = {t.name: i for i, t in enumerate(_tables())}
+    order = {t.name: i for i, t in enumerate(export_tables())}
     loaded.sort(key=lambda item: order[item.table.name])
     return manifest, loaded
 
@@ -514,12 +233,10 @@ def _json_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
 def _empty(connection: Connection) -> list[str]:
     """The tables of the models that hold rows."""
     return [
-        t.name for t in _tables() if connection.scalar(select(func.count()).select_from(t)) != 0
+        t.name
+        for t in export_tables()
+        if connection.scalar(select(func.count()).select_from(t)) != 0
     ]
-
-
-def _shown(connection: Connection) -> str:
-    return connection.engine.url.render_as_string(hide_password=True)
 
 
 def _prepare_schema(connection: Connection) -> None:
@@ -533,14 +250,14 @@ def _prepare_schema(connection: Connection) -> None:
     if missing:
         raise DatabaseProblem(
             f"the database lacks tables ({', '.join(sorted(missing))}): upgrade it first",
-            initialise=_shown(connection),
+            initialise=shown_url(connection),
         )
-    revision = _database_revision(connection)
+    revision = database_revision(connection)
     head = schema_head()
     if revision is not None and revision != head:
         raise DatabaseProblem(
             f"the database is at schema revision {revision}, not {head}: upgrade it first",
-            initialise=_shown(connection),
+            initialise=shown_url(connection),
         )
 
 
@@ -678,18 +395,3 @@ def iter_rows(folder: Path, table: str) -> Iterator[list[str]]:
     """The raw CSV rows of one exported table, header first (for tests and tools)."""
     with (Path(folder) / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
         yield from csv.reader(handle)
-
-
-__all__ = [
-    "FileEntry",
-    "TransferError",
-    "TransferResult",
-    "canonical_json",
-    "decode",
-    "encode",
-    "export_trial",
-    "import_trial",
-    "read_export",
-    "schema_head",
-    "trial_scope",
-]
