@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
-from regencord.services import product
+from regencord.services import product, validation
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -106,7 +105,7 @@ def qc(
         "spec_min": minimum,
         "spec_max": maximum,
         "expected": expected,
-        "tested_on": on or date.today().isoformat(),
+        "tested_on": on or validation.today().isoformat(),
     }
     shown, lot = run(
         db, lambda d: product.record_qc(d, user=user_of(user), lot_id=lot_id, data=data)

@@ -169,6 +169,19 @@ def _decision_date(record: str, lot: Lot, value: DecisionInput) -> date:
     return day
 
 
+def _decide(
+    session: Session, lot: Lot, decision: LotDecision, value: DecisionInput, day: date
+) -> LotView:
+    session.add(
+        ReleaseDecision(
+            lot=lot, decision=decision, decided_by=value.decided_by, decided_on=day, note=value.note
+        )
+    )
+    session.flush()
+    session.refresh(lot)
+    return lot_view(lot)
+
+
 def release_lot(
     db: Database, *, user: str, lot_id: str, data: dict[str, Any] | DecisionInput
 ) -> LotView:
@@ -214,18 +227,7 @@ def release_lot(
                     for p in problems
                 ]
             )
-        session.add(
-            ReleaseDecision(
-                lot=lot,
-                decision=LotDecision.RELEASED,
-                decided_by=value.decided_by,
-                decided_on=day,
-                note=value.note,
-            )
-        )
-        session.flush()
-        session.refresh(lot)
-        return lot_view(lot)
+        return _decide(session, lot, LotDecision.RELEASED, value, day)
 
 
 def reject_lot(
@@ -249,18 +251,7 @@ def reject_lot(
                 day.isoformat(),
                 f"is before the lot was {decision_view(current)}",
             )
-        session.add(
-            ReleaseDecision(
-                lot=lot,
-                decision=LotDecision.REJECTED,
-                decided_by=value.decided_by,
-                decided_on=day,
-                note=value.note,
-            )
-        )
-        session.flush()
-        session.refresh(lot)
-        return lot_view(lot)
+        return _decide(session, lot, LotDecision.REJECTED, value, day)
 
 
 def show_lot(db: Database, lot_id: str, *, user: str) -> LotView:
