@@ -10,7 +10,7 @@ import pytest
 
 from regencord.services import exams
 from regencord.services.errors import InvalidInput
-from regencord.services.reporting import load_trial_data, write_report
+from regencord.services.reporting import show_trial_data, write_report
 from regencord.services.transfer import export_trial, import_trial
 from regencord.store.db import Database
 from tests.exam_files import c5_incomplete_exam
@@ -96,7 +96,7 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
 def test_the_report_shows_reasons_and_comments(db: Database, tmp_path: Path) -> None:
     setup_trial(db)
     stored = _record(db, impairments=REASONS, comments="spasticity <limited>")
-    loaded = load_trial_data(db, TRIAL, user="reader").data
+    loaded = show_trial_data(db, TRIAL, user="reader").data
     (point,) = loaded.participants[0].exams
     assert point.impairments == stored.impairments and point.comments == stored.comments
     out = tmp_path / "report.html"

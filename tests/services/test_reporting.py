@@ -11,7 +11,7 @@ from regencord.demo import DEMO_TRIAL_CODE, build_demo
 from regencord.isncsci import Exam, classify
 from regencord.services import quality
 from regencord.services.errors import InvalidInput, NotFound
-from regencord.services.reporting import load_trial_data, write_report
+from regencord.services.reporting import show_trial_data, write_report
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Query, QueryState, QueryStep
 
@@ -23,7 +23,7 @@ def demo_db(db: Database) -> Database:
 
 
 def test_load_trial_data_reads_every_record(demo_db: Database) -> None:
-    loaded = load_trial_data(demo_db, DEMO_TRIAL_CODE, user="reader")
+    loaded = show_trial_data(demo_db, DEMO_TRIAL_CODE, user="reader")
     trial = loaded.data
     assert trial.synthetic and loaded.stale_exams == 0
     assert [p.study_id for p in trial.participants] == ["P01", "P02", "P03", "P04"]

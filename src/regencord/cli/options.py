@@ -31,7 +31,8 @@ UserOption = Annotated[
     str | None,
     typer.Option(
         "--user",
-        help="Who makes the change, for the audit trail (default $REGENCORD_USER, else login).",
+        help="Who acts (changes or reads), for the audit trail "
+        "(default $REGENCORD_USER, else login).",
         show_default=False,
     ),
 ]

@@ -175,14 +175,8 @@ def verify_audit(db: Database, *, user: str, trial_code: str | None = None) -> V
     every record (of the trial, with ``trial_code``) holds the value its audit trail last
     recorded. Read in one snapshot, so that writers meanwhile cannot cause a false alarm.
     """
-    with read_unit(db, user=user) as session:
-        if db.engine.dialect.name == "postgresql":
-            connection = session.connection(
-                execution_options={"isolation_level": "REPEATABLE READ"}
-            )
-        else:
-            connection = session.connection()
-            connection.exec_driver_sql("BEGIN")  # one read snapshot (SQLite)
+    with read_unit(db, user=user) as session:  # one snapshot: see read_unit
+        connection = session.connection()
         scope = None
         if trial_code is not None:
             trial = find_trial(session, trial_code)

@@ -61,7 +61,7 @@ R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
-class LoadedTrial:
+class TrialDataView:
     data: TrialData
     stale_exams: int
     """Exams whose stored classification came from another engine version."""
@@ -172,7 +172,7 @@ def _live(session: Session, model: type[R], ids: Any, *order: Any) -> list[R]:
     return list(session.scalars(query.order_by(*order)))
 
 
-def load_trial_data(db: Database, trial_code: str, *, user: str) -> LoadedTrial:
+def show_trial_data(db: Database, trial_code: str, *, user: str) -> TrialDataView:
     """The whole trial (live records only) for analysis; ``NotFound`` if no such trial."""
     with read_unit(db, user=user) as session:
         trial = find_trial(session, trial_code)
@@ -302,7 +302,7 @@ def load_trial_data(db: Database, trial_code: str, *, user: str) -> LoadedTrial:
             visits=tuple(v.name for v in schedule),
             participants=tuple(out),
         )
-        return LoadedTrial(data, stale)
+        return TrialDataView(data, stale)
 
 
 @dataclass(frozen=True)
@@ -354,7 +354,7 @@ def write_report(
             # The spec's message starts with the file's name, which the record names.
             message = str(error).removeprefix(f"{responders}: ")
             raise invalid_file(f"responder spec {responders}", message) from error
-    loaded = load_trial_data(db, trial_code, user=user)
+    loaded = show_trial_data(db, trial_code, user=user)
     analysis = analyse(loaded.data, rules)
     page = render_report(
         analysis,

@@ -34,8 +34,9 @@ def read_unit(db: Database, *, user: str) -> Iterator[Session]:
     """A unit of work that only reads, as ``user``: marked read-only
     (``session.info["read_only"]``), it refuses to save a change (a use case that tries is
     a programming error: :class:`ReadOnlyUnit`), so a read can never write by accident.
-    On PostgreSQL it is a ``READ ONLY`` transaction, and ``REPEATABLE READ`` so that every
-    query of the read sees the same snapshot."""
+    Every query of the read sees one snapshot, so that writers meanwhile cannot make it
+    inconsistent: a ``READ ONLY``, ``REPEATABLE READ`` transaction on PostgreSQL, a
+    transaction begun before the first read on SQLite."""
     with _unit(db, user=user, reason=None, read_only=True) as session:
         yield session
 
@@ -49,6 +50,14 @@ def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
         raise ReadOnlyUnit("a read-only unit of work tried to save a change")
 
 
+def _snapshot(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        session.execute(text("SET TRANSACTION READ ONLY"))
+    else:  # SQLite's driver begins no transaction for a read: begin it, for one snapshot
+        session.connection().exec_driver_sql("BEGIN")
+
+
 @contextmanager
 def _unit(db: Database, *, user: str, reason: str | None, read_only: bool) -> Iterator[Session]:
     try:
@@ -57,9 +66,7 @@ def _unit(db: Database, *, user: str, reason: str | None, read_only: bool) -> It
                 session.info[READ_ONLY] = True
                 if not event.contains(session, "before_flush", _refuse_flush):
                     event.listen(session, "before_flush", _refuse_flush)
-                if session.get_bind().dialect.name == "postgresql":
-                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                    session.execute(text("SET TRANSACTION READ ONLY"))
+                _snapshot(session)
             yield session
     except ReasonRequired as error:
         raise ReasonNeeded(str(error)) from None

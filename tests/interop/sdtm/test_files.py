@@ -24,7 +24,7 @@ from regencord.services.interop_export import (
     ExportError,
     export_fhir,
     export_sdtm,
-    load_export_trial,
+    show_export_trial,
 )
 from regencord.store.db import Database
 from tests.exam_files import c5_incomplete_exam
@@ -94,11 +94,11 @@ def test_service_exports_the_demo_trial(db: Database, tmp_path: Path) -> None:
     build_demo(db)
     target = tmp_path / "out" / "sdtm"
     summary = export_sdtm(db, DEMO_TRIAL_CODE, target, user="reader")
-    expected = build_datasets(load_export_trial(db, DEMO_TRIAL_CODE, user="reader"))
+    expected = build_datasets(show_export_trial(db, DEMO_TRIAL_CODE, user="reader"))
     assert summary.records == {d.name: len(d.rows) for d in expected}
     exams = [
         e.exam
-        for p in load_export_trial(db, DEMO_TRIAL_CODE, user="reader").data.participants
+        for p in show_export_trial(db, DEMO_TRIAL_CODE, user="reader").data.participants
         for e in p.exams
     ]
     non_key = sum(s.lowest_non_key_muscle is not None for e in exams for s in (e.right, e.left))
