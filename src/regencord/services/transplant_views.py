@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from regencord.services.product import LineSummary, LotSummary, number_text
+from regencord.services.product import CellLineView, LotView, number_text
 from regencord.services.transplant_rules import transplant_window
 from regencord.store.models import ImmunosuppressionCourse, Transplant
 
@@ -72,8 +72,8 @@ class ChainOfIdentity:
     """From the cell line through the lot (its QC and release) to the participants
     transplanted with it."""
 
-    line: LineSummary
-    lot: LotSummary
+    line: CellLineView
+    lot: LotView
     transplants: tuple[TransplantView, ...]
 
     def lines(self) -> list[str]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
 from regencord.services.followup import ensure_unlocked, find_visit, followup_unit
 from regencord.services.participants import find_participant, mark_transplanted
-from regencord.services.product import find_lot, line_summary, lot_summary, missing
+from regencord.services.product import find_lot, line_view, lot_view, missing
 from regencord.services.quality import run_checks_for
 from regencord.services.transplant_rules import TRANSPLANT_VISIT as TRANSPLANT_VISIT
 from regencord.services.transplant_rules import (
@@ -327,7 +327,7 @@ def show_chain_of_identity(
             transplant = _find_transplant(session, trial_code, study_id)
             lot, transplants = transplant.lot, [transplant]
         return ChainOfIdentity(
-            line=line_summary(lot.line),
-            lot=lot_summary(lot),
+            line=line_view(lot.line),
+            lot=lot_view(lot),
             transplants=tuple(transplant_view(t) for t in transplants),
         )
