@@ -45,10 +45,10 @@ def main() -> None:
         for _ in range(args.repeats):
             shutil.rmtree(root / "sdtm", ignore_errors=True)
             started = time.perf_counter()
-            sdtm = export_sdtm(db, TRIAL, root / "sdtm")
+            sdtm = export_sdtm(db, TRIAL, root / "sdtm", user="reader")
             sdtm_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            fhir = export_fhir(db, TRIAL, root / "bundle.json")
+            fhir = export_fhir(db, TRIAL, root / "bundle.json", user="reader")
             fhir_times.append(time.perf_counter() - started)
         size = sum(p.stat().st_size for p in sdtm.files) / 2**20
         rows = sum(sdtm.records.values())

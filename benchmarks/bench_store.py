@@ -17,7 +17,7 @@ Timed:
 * ``import`` of the export into an empty database (``--import-url``, default a new SQLite
   file), target < 20 s;
 * ``reclassify_all`` on the seeded database, target < 5 s;
-* the median of ``participant_timeline`` over ``--timelines`` participants, target < 50 ms.
+* the median of ``show_timeline`` over ``--timelines`` participants, target < 50 ms.
 
 ``--db-url`` seeds into that database instead of a new SQLite file (e.g. an empty
 PostgreSQL database, ``postgresql://postgres@127.0.0.1:5432/bench``); it must be empty.
@@ -38,7 +38,7 @@ from regencord.isncsci import ENGINE_VERSION, Exam, classify
 from regencord.isncsci.synthetic import generate_exams
 from regencord.services import exams, trials
 from regencord.services.measures import UNITS, SixMinuteWalkInput, WisciInput
-from regencord.services.timeline import participant_timeline
+from regencord.services.timeline import show_timeline
 from regencord.services.transfer import export_trial, import_trial
 from regencord.services.validation import validated
 from regencord.store.db import Database
@@ -164,24 +164,26 @@ def main() -> None:
 
     results: dict[str, float] = {}
     report = timed(
-        "export", results, lambda: export_trial(source, trial_code=TRIAL, folder=work / "export")
+        "export",
+        results,
+        lambda: export_trial(source, trial_code=TRIAL, folder=work / "export", user="reader"),
     )
     print(
         f"exported {report.rows} rows ("
         + ", ".join(f"{f.table} {f.rows}" for f in report.files if f.rows)
         + ")"
     )
-    timed("import", results, lambda: import_trial(target, folder=work / "export"))
+    timed("import", results, lambda: import_trial(target, folder=work / "export", user="reader"))
     reclassified = timed("reclassify_all", results, lambda: exams.reclassify_all(source, user=USER))
     print(f"reclassify_all checked {reclassified.checked} exams")
 
     step = max(1, args.participants // args.timelines)
     ids = [f"P{p + 1:04d}" for p in range(0, args.participants, step)][: args.timelines]
-    participant_timeline(source, TRIAL, ids[0])  # warm up
+    show_timeline(source, TRIAL, ids[0], user="reader")  # warm up
     samples = []
     for study_id in ids:
         start = time.perf_counter()
-        participant_timeline(source, TRIAL, study_id)
+        show_timeline(source, TRIAL, study_id, user="reader")
         samples.append(time.perf_counter() - start)
     results["timeline (median)"] = statistics.median(samples)
     results["timeline (max)"] = max(samples)

@@ -82,8 +82,8 @@ def test_missing_postgresql_database(tmp_path: Path) -> None:
     [
         ("mysql://someone@localhost/trial", "'mysql' databases are not supported"),
         ("::not a url::", "'::not a url::' is not a database URL"),
-        ("", "--db is empty"),
-        ("   ", "--db is empty"),
+        ("", "database URL is empty: give one"),
+        ("   ", "database URL is empty: give one"),
     ],
 )
 def test_bad_urls(tmp_path: Path, url: str, expected: str) -> None:

@@ -288,7 +288,7 @@ def test_participant_add_with_every_problem_on_its_own_line(trial_cli: Cli) -> N
     ]
     assert lines[0].startswith("participant P 1: study_id: 'P 1' string should match pattern")
     assert lines[3] == (
-        "participant P 1: injury_date: '10/01/2025' is not a date in the form YYYY-MM-DD"
+        "participant P 1: injury_date: '10/01/2025' is not a valid date (YYYY-MM-DD)"
     )
     assert trial_cli.ok("participant", "list", "--trial", T) == "no participants\n"
 

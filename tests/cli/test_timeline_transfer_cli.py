@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from regencord.cli.app import app
-from regencord.services import followup
+from regencord.services import validation
 from regencord.store.db import Database
 from tests.services.followup_data import TRIAL, cli_url
 from tests.services.trial_data import build_trial
@@ -21,7 +21,7 @@ def _run(*args: str) -> Result:
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(followup, "today", lambda: date(2024, 6, 1))
+    monkeypatch.setattr(validation, "today", lambda: date(2024, 6, 1))
 
 
 def test_timeline(db: Database) -> None:

@@ -10,7 +10,7 @@ from regencord.demo import DEMO_TRIAL_CODE, DemoSummary, build_demo
 from regencord.demo.scenario import PARTICIPANTS
 from regencord.services import participants, product, quality, safety, transplants, trials
 from regencord.services.errors import InvalidInput
-from regencord.services.timeline import participant_timeline
+from regencord.services.timeline import show_timeline
 from regencord.services.visits import WindowStatus
 from regencord.store.db import Database
 from regencord.store.models import ParticipantStatus
@@ -22,7 +22,7 @@ def demo(db: Database) -> DemoSummary:
 
 
 def test_trial_is_synthetic(db: Database, demo: DemoSummary) -> None:
-    trial = trials.show_trial(db, DEMO_TRIAL_CODE)
+    trial = trials.show_trial(db, DEMO_TRIAL_CODE, user="reader")
     assert trial.synthetic
     assert "SYNTHETIC" in trial.title
     assert demo == DemoSummary(
@@ -37,16 +37,18 @@ def test_trial_is_synthetic(db: Database, demo: DemoSummary) -> None:
         qc_results=7,
         queries_opened=0,
     )
-    assert quality.list_queries(db, trial_code=DEMO_TRIAL_CODE) == []
-    assert all(c.enabled for c in quality.check_settings(db, trial_code=DEMO_TRIAL_CODE))
+    assert quality.list_queries(db, trial_code=DEMO_TRIAL_CODE, user="reader") == []
+    assert all(
+        c.enabled for c in quality.list_quality_rules(db, trial_code=DEMO_TRIAL_CODE, user="reader")
+    )
     with pytest.raises(InvalidInput, match="already used"):
         build_demo(db)
 
 
 def test_lot_released_and_transplants(db: Database, demo: DemoSummary) -> None:
-    chain = transplants.chain_of_identity(db, lot_id="NSPC-0021")
+    chain = transplants.show_chain_of_identity(db, lot_id="NSPC-0021", user="reader")
     assert chain.line.line_id == "QHJI01s04" and "HLA-homozygous" in chain.line.source
-    lot = product.show_lot(db, "NSPC-0021")
+    lot = product.show_lot(db, "NSPC-0021", user="reader")
     assert lot.status == "released" and lot.releasable
     assert lot.qc and all(q.passed for q in lot.qc) and not lot.missing_assays
     assert [t.study_id for t in chain.transplants] == ["P01", "P02", "P03", "P04"]
@@ -58,11 +60,11 @@ def test_lot_released_and_transplants(db: Database, demo: DemoSummary) -> None:
 
 
 def test_courses_as_intended(db: Database, demo: DemoSummary) -> None:
-    listed = participants.list_participants(db, trial_code=DEMO_TRIAL_CODE)
+    listed = participants.list_participants(db, trial_code=DEMO_TRIAL_CODE, user="reader")
     assert [p.status for p in listed] == [ParticipantStatus.COMPLETED] * 4
     final = {}
     for course in PARTICIPANTS:
-        timeline = participant_timeline(db, DEMO_TRIAL_CODE, course.study_id)
+        timeline = show_timeline(db, DEMO_TRIAL_CODE, course.study_id, user="reader")
         assert timeline.transplant is not None
         done = [v for v in timeline.visits if v.exams]
         assert [v.name for v in done] == [p.visit for p in course.visits]
@@ -83,10 +85,10 @@ def test_courses_as_intended(db: Database, demo: DemoSummary) -> None:
 
 
 def test_safety_records(db: Database, demo: DemoSummary) -> None:
-    events = safety.list_adverse_events(db, trial_code=DEMO_TRIAL_CODE)
+    events = safety.list_adverse_events(db, trial_code=DEMO_TRIAL_CODE, user="reader")
     assert len(events) == 5
     assert [e.term for e in events if e.serious] == ["Pneumonia"]
     assert {e.related_to_cells.value for e in events} == {"unrelated"}
-    imaging = safety.list_imaging_findings(db, trial_code=DEMO_TRIAL_CODE)
+    imaging = safety.list_imaging_findings(db, trial_code=DEMO_TRIAL_CODE, user="reader")
     assert len(imaging) == 12 and not any(f.suspected_mass for f in imaging)
-    assert len(safety.list_rehab_sessions(db, trial_code=DEMO_TRIAL_CODE)) == 52
+    assert len(safety.list_rehab_sessions(db, trial_code=DEMO_TRIAL_CODE, user="reader")) == 52

@@ -10,7 +10,7 @@ import pytest
 
 from regencord.services import exams
 from regencord.services.errors import InvalidInput
-from regencord.services.reporting import load_trial_data, write_report
+from regencord.services.reporting import show_trial_data, write_report
 from regencord.services.transfer import export_trial, import_trial
 from regencord.store.db import Database
 from tests.exam_files import c5_incomplete_exam
@@ -31,7 +31,7 @@ REASONS = {
 }
 
 
-def _record(db: Database, **kw: Any) -> exams.ExamSummary:
+def _record(db: Database, **kw: Any) -> exams.ExamView:
     return exams.record_exam(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit="baseline",
         exam=_tagged_exam(), exam_date="2024-01-10", **kw,
@@ -46,7 +46,7 @@ def test_reasons_and_comments_are_stored_and_audited(db: Database) -> None:
         "right.motor.C6": {"reason": "plexopathy", "other": None},
     }
     assert stored.comments == "spasticity, limited exam"
-    again = exams.get_exam(db, stored.id)
+    again = exams.show_exam(db, stored.id, user=USER)
     assert again.impairments == stored.impairments and again.comments == stored.comments
     fields = {e.field for e in audit_rows(db, "exam", stored.id)}
     assert {"impairments", "comments"} <= fields
@@ -70,7 +70,7 @@ def test_bad_reasons_are_refused_naming_the_cell(db: Database) -> None:
         "neuropathy, pre-existing myoneuronal disease, other",
         f"{label}: impairments.left.pinPrick.T4.other: 'text' is given but the reason is not other",
     ]
-    assert exams.list_exams(db, trial_code=TRIAL, study_id="P01") == []
+    assert exams.list_exams(db, trial_code=TRIAL, study_id="P01", user=USER) == []
 
 
 def test_an_exam_without_reasons_or_comments_stores_none(db: Database) -> None:
@@ -86,9 +86,9 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
 ) -> None:
     setup_trial(db)
     stored = _record(db, impairments=REASONS, comments="first line\nsecond, with a comma")
-    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out")
-    import_trial(fresh, folder=tmp_path / "out")
-    back = exams.get_exam(fresh, stored.id)
+    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
+    import_trial(fresh, folder=tmp_path / "out", user="reader")
+    back = exams.show_exam(fresh, stored.id, user=USER)
     assert back.impairments == stored.impairments
     assert back.comments == "first line\nsecond, with a comma"
 
@@ -96,11 +96,11 @@ def test_the_whole_trial_transfer_keeps_reasons_and_comments(
 def test_the_report_shows_reasons_and_comments(db: Database, tmp_path: Path) -> None:
     setup_trial(db)
     stored = _record(db, impairments=REASONS, comments="spasticity <limited>")
-    loaded = load_trial_data(db, TRIAL).data
+    loaded = show_trial_data(db, TRIAL, user="reader").data
     (point,) = loaded.participants[0].exams
     assert point.impairments == stored.impairments and point.comments == stored.comments
     out = tmp_path / "report.html"
-    write_report(db, TRIAL, html=out)
+    write_report(db, TRIAL, html=out, user="reader")
     page = out.read_text(encoding="utf-8")
     assert (
         "<li>baseline: left pin prick T4 NT*: other (burn scar); right motor C6 3**: plexopathy; "

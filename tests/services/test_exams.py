@@ -14,7 +14,7 @@ from sqlalchemy import select
 from regencord.isncsci import ENGINE_VERSION
 from regencord.services import exams, visits
 from regencord.services.errors import InvalidInput, Locked, ReasonNeeded
-from regencord.services.exams import ClassificationChange
+from regencord.services.exams import ClassificationChangeEntry
 from regencord.store.db import Database
 from regencord.store.models import AuditEntry, ExamRecord, Visit
 from tests.exam_files import (
@@ -30,9 +30,7 @@ from tests.services.followup_data import TRIAL, USER, audit_rows, count, setup_t
 OLD_ENGINE = "regencord-isncsci 2018.0"
 
 
-def add(
-    db: Database, exam: dict[str, Any], visit: str = "baseline", **kw: Any
-) -> exams.ExamSummary:
+def add(db: Database, exam: dict[str, Any], visit: str = "baseline", **kw: Any) -> exams.ExamView:
     kw.setdefault("exam_date", "2024-01-10")
     return exams.record_exam(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit=visit, exam=exam, **kw
@@ -138,7 +136,9 @@ def test_one_exam_per_visit_unless_replaced(db: Database) -> None:
         add(db, c5_incomplete_exam(None), replace=True)
     second = add(db, c5_incomplete_exam(None), replace=True, reason="wrong worksheet entered")
     assert second.replaced == (first.id,)
-    assert [e.id for e in exams.list_exams(db, trial_code=TRIAL, study_id="P01")] == [second.id]
+    assert [e.id for e in exams.list_exams(db, trial_code=TRIAL, study_id="P01", user=USER)] == [
+        second.id
+    ]
     deleted = audit_rows(db, "exam", first.id, "delete")
     assert {a.field for a in deleted} == {"deleted_at", "deleted_reason"}
     assert {a.reason for a in deleted} == {"wrong worksheet entered"}
@@ -157,10 +157,13 @@ def test_list_and_show(db: Database) -> None:
     setup_trial(db)
     a = add(db, c5_complete_exam(None))
     b = add(db, c5_incomplete_exam(None), "week 12", exam_date="2024-03-25")
-    assert [e.id for e in exams.list_exams(db, trial_code=TRIAL, study_id="P01")] == [a.id, b.id]
-    only = exams.list_exams(db, trial_code=TRIAL, study_id="P01", visit="week 12")
+    assert [e.id for e in exams.list_exams(db, trial_code=TRIAL, study_id="P01", user=USER)] == [
+        a.id,
+        b.id,
+    ]
+    only = exams.list_exams(db, trial_code=TRIAL, study_id="P01", visit="week 12", user=USER)
     assert [e.results["ais"] for e in only] == ["D"]
-    assert exams.get_exam(db, a.id).results["ais"] == "A"
+    assert exams.show_exam(db, a.id, user=USER).results["ais"] == "A"
 
 
 # --------------------------------------------------------------------------- files
@@ -219,11 +222,11 @@ def test_reclassify_reports_and_stores_changes(db: Database) -> None:
     assert report.checked == 2
     assert report.updated == (a.id,) and report.restamped == ()
     assert report.changes == (
-        ClassificationChange(a.id, "ais", "B", "A"),
-        ClassificationChange(a.id, "nli", "C4", "C5"),
+        ClassificationChangeEntry(a.id, "ais", "B", "A"),
+        ClassificationChangeEntry(a.id, "nli", "C4", "C5"),
     )
     assert str(report.changes[0]) == f"exam {a.id}: ais: B -> A"
-    stored = exams.get_exam(db, a.id)
+    stored = exams.show_exam(db, a.id, user=USER)
     assert stored.engine_version == ENGINE_VERSION and stored.results == EXPECTED["C5-A"]
     with db.transaction(user="reader") as session:
         record = session.get(ExamRecord, a.id)
@@ -246,7 +249,7 @@ def test_reclassify_restamps_unchanged_results(db: Database) -> None:
     simulate_older_engine(db, a.id)
     report = exams.reclassify_all(db, user=USER)
     assert report.restamped == (a.id,) and report.updated == () and report.changes == ()
-    assert exams.get_exam(db, a.id).engine_version == ENGINE_VERSION
+    assert exams.show_exam(db, a.id, user=USER).engine_version == ENGINE_VERSION
 
 
 def test_reclassify_leaves_locked_visits_alone(db: Database) -> None:
@@ -256,8 +259,8 @@ def test_reclassify_leaves_locked_visits_alone(db: Database) -> None:
     visits.lock_visit(db, user="dr.lock", trial_code=TRIAL, study_id="P01", visit="baseline")
     report = exams.reclassify_all(db, user=USER)
     assert report.locked == (a.id,) and report.updated == ()
-    assert report.locked_changes == (ClassificationChange(a.id, "ais", "C", "A"),)
-    assert exams.get_exam(db, a.id).engine_version == OLD_ENGINE
+    assert report.locked_changes == (ClassificationChangeEntry(a.id, "ais", "C", "A"),)
+    assert exams.show_exam(db, a.id, user=USER).engine_version == OLD_ENGINE
     with pytest.raises(Locked):
         add(db, c5_complete_exam(None), replace=True, reason="x")
 

@@ -30,7 +30,7 @@ SOME_SCIM: dict[str, Any] = {
 
 
 def add(db: Database, kind: str, data: dict[str, Any], visit: str = "baseline",
-        **kw: Any) -> measures.MeasureSummary:  # fmt: skip
+        **kw: Any) -> measures.MeasureView:  # fmt: skip
     kw.setdefault("measure_date", "2024-01-10")
     return measures.add_measure(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit=visit, kind=kind, data=data, **kw
@@ -171,7 +171,7 @@ def test_one_measure_of_a_kind_per_visit(db: Database) -> None:
         add(db, "wisci", {"value": 10}, replace=True)
     second = add(db, "wisci", {"value": 10}, replace=True, reason="level misread")
     assert second.replaced == (first.id,)
-    listed = measures.list_measures(db, trial_code=TRIAL, study_id="P01")
+    listed = measures.list_measures(db, trial_code=TRIAL, study_id="P01", user=USER)
     assert [(m.id, m.value) for m in listed] == [(second.id, 10)]
     assert {a.reason for a in audit_rows(db, "functional_measure", first.id, "delete")} == {
         "level misread"

@@ -45,7 +45,7 @@ def trial(db: Database) -> Database:
     return db
 
 
-def enrol(db: Database, site: str = "KEIO", **changes: Any) -> participants.ParticipantSummary:
+def enrol(db: Database, site: str = "KEIO", **changes: Any) -> participants.ParticipantView:
     return participants.enrol(db, user="alice", trial_code=T, site_code=site, data=PERSON | changes)
 
 
@@ -63,7 +63,7 @@ def answer(
     note: str | None = None,
     reason: str | None = None,
     user: str = "alice",
-) -> participants.ParticipantSummary:
+) -> participants.ParticipantView:
     return participants.record_eligibility(
         db,
         user=user,
@@ -76,7 +76,7 @@ def answer(
 
 def status(
     db: Database, new: str, study_id: str = "P-001", **options: Any
-) -> participants.ParticipantSummary:
+) -> participants.ParticipantView:
     options.setdefault("user", "alice")
     return participants.change_status(db, trial_code=T, study_id=study_id, status=new, **options)
 
@@ -95,8 +95,8 @@ def transplant(db: Database, study_id: str = "P-001", *, user: str = "surgeon") 
         mark_transplanted(session, find_participant(session, T, study_id))
 
 
-def show(db: Database, study_id: str = "P-001") -> participants.ParticipantSummary:
-    return participants.show_participant(db, trial_code=T, study_id=study_id)
+def show(db: Database, study_id: str = "P-001") -> participants.ParticipantView:
+    return participants.show_participant(db, trial_code=T, study_id=study_id, user="reader")
 
 
 def fields_of(error: pytest.ExceptionInfo[InvalidInput]) -> list[str]:
@@ -164,7 +164,7 @@ def test_identifying_fields_are_refused(trial: Database, field: str) -> None:
     with pytest.raises(InvalidInput) as error:
         enrol(trial, **{field: "x"})
     assert fields_of(error) == [field]
-    assert participants.list_participants(trial, trial_code=T) == []
+    assert participants.list_participants(trial, trial_code=T, user="reader") == []
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_enrol_refuses_bad_input_and_writes_nothing(trial: Database) -> None:
         enrol(trial, study_id="X 1")
     with pytest.raises(InvalidInput, match="is in the future"):
         enrol(trial, injury_date=FUTURE)
-    assert participants.list_participants(trial, trial_code=T) == []
+    assert participants.list_participants(trial, trial_code=T, user="reader") == []
     assert audit_rows(trial, table="participant") == []
 
 
@@ -595,9 +595,7 @@ def test_withdrawal_is_final(trial: Database) -> None:
 # ------------------------------------------------------------------------------ update
 
 
-def update(
-    db: Database, reason: str | None = None, **changes: Any
-) -> participants.ParticipantSummary:
+def update(db: Database, reason: str | None = None, **changes: Any) -> participants.ParticipantView:
     return participants.update_participant(
         db, user="bob", trial_code=T, study_id="P-001", changes=changes, reason=reason
     )
@@ -664,7 +662,10 @@ def test_list_by_trial_site_and_status(trial: Database) -> None:
     enrol(trial, study_id="P-002")
 
     def ids(**filters: Any) -> list[str]:
-        return [p.study_id for p in participants.list_participants(trial, trial_code=T, **filters)]
+        return [
+            p.study_id
+            for p in participants.list_participants(trial, trial_code=T, **filters, user="reader")
+        ]
 
     assert ids() == ["P-001", "P-002", "P-003"]
     assert ids(site_code="KEIO") == ["P-002", "P-003"]
@@ -678,13 +679,13 @@ def test_list_by_trial_site_and_status(trial: Database) -> None:
 def test_list_is_per_trial(trial: Database) -> None:
     enrol(trial)
     trials.create_trial(trial, user="alice", data={"code": "OTHER", "title": "Another trial"})
-    assert participants.list_participants(trial, trial_code="OTHER") == []
+    assert participants.list_participants(trial, trial_code="OTHER", user="reader") == []
 
 
 def test_list_with_bad_filters(trial: Database) -> None:
     with pytest.raises(InvalidInput, match="'dead' is not a status"):
-        participants.list_participants(trial, trial_code=T, status="dead")
+        participants.list_participants(trial, trial_code=T, status="dead", user="reader")
     with pytest.raises(NotFound):
-        participants.list_participants(trial, trial_code=T, site_code="NOPE")
+        participants.list_participants(trial, trial_code=T, site_code="NOPE", user="reader")
     with pytest.raises(NotFound):
-        participants.list_participants(trial, trial_code="NOPE")
+        participants.list_participants(trial, trial_code="NOPE", user="reader")

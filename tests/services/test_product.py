@@ -48,10 +48,10 @@ def lot(db: Database) -> Database:
 def test_line_and_lot_are_registered_and_audited(db: Database) -> None:
     add_line(db)
     add_lot(db)
-    shown = product.show_lot(db, LOT)
+    shown = product.show_lot(db, LOT, user="reader")
     assert (shown.lot_id, shown.line_id, shown.passage) == (LOT, LINE, 12)
     assert shown.status == "awaiting release"
-    assert product.show_line(db, LINE).lots == (LOT,)
+    assert product.show_line(db, LINE, user="reader").lots == (LOT,)
     rows = audit_rows(db, "lot")
     assert {r.field for r in rows} >= {"lot_id", "passage", "manufactured_on", "expires_on"}
     assert {(r.action, r.user) for r in rows} == {("insert", USER)}
@@ -96,7 +96,7 @@ def test_lot_manufactured_in_the_future_is_refused(db: Database) -> None:
 
 def test_unknown_lot_is_not_found(db: Database) -> None:
     with pytest.raises(NotFound, match="lot 'NSPC-9999' does not exist"):
-        product.show_lot(db, "NSPC-9999")
+        product.show_lot(db, "NSPC-9999", user="reader")
 
 
 # --- QC results and their specifications ----------------------------------------------------
@@ -182,7 +182,7 @@ def test_meets_specification_needs_every_bound() -> None:
 
 def test_lot_with_every_required_assay_passing_is_released(lot: Database) -> None:
     record_passing_qc(lot)
-    assert product.show_lot(lot, LOT).releasable
+    assert product.show_lot(lot, LOT, user="reader").releasable
     shown = product.release_lot(lot, user=USER, lot_id=LOT, data=RELEASE | {"note": "ok"})
     assert shown.status == "released"
     assert str(shown.decisions[-1]) == "released by Dr A. Tanaka on 2025-02-05 (ok)"
@@ -213,7 +213,7 @@ def test_release_is_refused_naming_every_failed_result(lot: Database) -> None:
         "lot NSPC-0021: QC sterility: 'growth' (tested 2025-02-04) fails its specification "
         "no growth: release refused",
     ]
-    assert product.show_lot(lot, LOT).status == "awaiting release"
+    assert product.show_lot(lot, LOT, user="reader").status == "awaiting release"
     assert count(lot, "release_decision") == 0
 
 

@@ -33,12 +33,12 @@ def with_nt(count: int) -> dict[str, Any]:
 def found(db: Database, check: str) -> list[tuple[str, int]]:
     return [
         (q.table, q.record_id)
-        for q in quality.list_queries(db, trial_code=TRIAL)
+        for q in quality.list_queries(db, trial_code=TRIAL, user="reader")
         if q.check == check
     ]
 
 
-def run(db: Database) -> quality.CheckRun:
+def run(db: Database) -> quality.RuleRunResult:
     return quality.run_checks(db, user="dm", trial_code=TRIAL)
 
 
@@ -48,7 +48,7 @@ def failing(db: Database, check: str) -> list[tuple[str, int]]:
     ids = set(done.opened) | set(done.still_failing)
     return sorted(
         (q.table, q.record_id)
-        for q in quality.list_queries(db, trial_code=TRIAL)
+        for q in quality.list_queries(db, trial_code=TRIAL, user="reader")
         if q.check == check and q.id in ids
     )
 
@@ -93,7 +93,7 @@ def test_nt_cells(db: Database) -> None:
 
 def test_nt_cells_parameter(db: Database) -> None:
     setup_trial(db)
-    view = quality.configure_check(
+    view = quality.configure_rule(
         db, user="dm", trial_code=TRIAL, code="nt_cells", parameters={"max_nt": "6"}
     )
     assert view.parameters == {"max_nt": 6} and view.enabled
@@ -106,13 +106,13 @@ def test_motor_drop(db: Database) -> None:
     exam(db, c5_incomplete_exam(None), "baseline", "2024-01-10")
     dropped = exam(db, c5_complete_exam(None), "week 12", "2024-03-25")
     assert found(db, "motor_drop") == [("exam", dropped)]
-    [q] = [q for q in quality.list_queries(db) if q.check == "motor_drop"]
+    [q] = [q for q in quality.list_queries(db, user="reader") if q.check == "motor_drop"]
     assert "verify" in q.message and "from 82" in q.message
 
 
 def test_motor_drop_quiet_without_a_drop_and_above_the_parameter(db: Database) -> None:
     setup_trial(db)
-    quality.configure_check(
+    quality.configure_rule(
         db, user="dm", trial_code=TRIAL, code="motor_drop", parameters={"max_drop": 100}
     )
     exam(db, c5_incomplete_exam(None), "baseline", "2024-01-10")
@@ -167,13 +167,13 @@ def test_released_lot_passes(db: Database) -> None:
 
 def test_disabled_check_does_not_fire(db: Database) -> None:
     setup_trial(db)
-    quality.configure_check(db, user="dm", trial_code=TRIAL, code="nt_cells", enabled=False)
+    quality.configure_rule(db, user="dm", trial_code=TRIAL, code="nt_cells", enabled=False)
     exam(db, with_nt(20), "baseline", "2024-01-10")
     run(db)
     assert found(db, "nt_cells") == []
-    views = {v.code: v for v in quality.check_settings(db, trial_code=TRIAL)}
+    views = {v.code: v for v in quality.list_quality_rules(db, trial_code=TRIAL, user="reader")}
     assert not views["nt_cells"].enabled and views["motor_drop"].enabled
-    assert set(views) == set(quality.CHECKS)
+    assert set(views) == set(quality.RULES)
 
 
 def test_configure_refuses_unknown_check_and_bad_parameters(db: Database) -> None:
@@ -185,13 +185,13 @@ def test_configure_refuses_unknown_check_and_bad_parameters(db: Database) -> Non
         ("nt_cells", {"max_nt": "-1"}),
     ]:
         with pytest.raises(InvalidInput):
-            quality.configure_check(db, user="dm", trial_code=TRIAL, code=code, parameters=params)
+            quality.configure_rule(db, user="dm", trial_code=TRIAL, code=code, parameters=params)
 
 
 def test_configuration_changes_are_audited(db: Database) -> None:
     setup_trial(db)
-    quality.configure_check(db, user="dm", trial_code=TRIAL, code="nt_cells", enabled=False)
-    quality.configure_check(
+    quality.configure_rule(db, user="dm", trial_code=TRIAL, code="nt_cells", enabled=False)
+    quality.configure_rule(
         db, user="dm", trial_code=TRIAL, code="nt_cells", enabled=True, reason="back on"
     )
     rows = audit_rows(db, "check_setting", action="update")
@@ -206,18 +206,18 @@ def test_configuration_changes_are_audited(db: Database) -> None:
 def test_rerunning_does_not_duplicate_queries(db: Database) -> None:
     setup_trial(db)
     exam(db, with_nt(6), "baseline", "2024-01-10")  # the save's hook opens it
-    first = quality.list_queries(db, trial_code=TRIAL)
+    first = quality.list_queries(db, trial_code=TRIAL, user="reader")
     assert any(q.check == "nt_cells" for q in first)
     again = run(db)
     assert again.opened == []
     assert sorted(again.still_failing) == sorted(q.id for q in first)
-    assert quality.list_queries(db, trial_code=TRIAL) == first
+    assert quality.list_queries(db, trial_code=TRIAL, user="reader") == first
 
 
 def test_query_workflow_is_audited(db: Database) -> None:
     setup_trial(db)
     exam(db, with_nt(6), "baseline", "2024-01-10")
-    [q] = [q for q in quality.list_queries(db) if q.check == "nt_cells"]
+    [q] = [q for q in quality.list_queries(db, user="reader") if q.check == "nt_cells"]
     assert q.state is QueryState.OPEN and q.site == "S01" and q.participant == "P01"
     assert [s.user for s in q.steps] == [quality.CHECK_STEP_USER]
     answered = quality.answer_query(db, user="site", query_id=q.id, text="not testable: cast")
@@ -242,34 +242,34 @@ def test_query_workflow_is_audited(db: Database) -> None:
     assert len(audit_rows(db, "data_query_step", action="insert")) >= 3
     # Closed by a person with the same finding: not opened again.
     assert run(db).opened == []
-    assert quality.get_query(db, q.id).state is QueryState.CLOSED
+    assert quality.show_query(db, q.id, user="reader").state is QueryState.CLOSED
 
 
 def test_a_query_whose_check_passes_again_is_left_for_a_person(db: Database) -> None:
     setup_trial(db)
     exam(db, with_nt(6), "baseline", "2024-01-10")
-    [q] = [q for q in quality.list_queries(db) if q.check == "nt_cells"]
-    quality.configure_check(
+    [q] = [q for q in quality.list_queries(db, user="reader") if q.check == "nt_cells"]
+    quality.configure_rule(
         db, user="dm", trial_code=TRIAL, code="nt_cells", parameters={"max_nt": 10}
     )
     done = run(db)
     assert q.id in done.passing
-    assert quality.get_query(db, q.id).state is QueryState.OPEN
+    assert quality.show_query(db, q.id, user="reader").state is QueryState.OPEN
 
 
 def test_list_queries_filters(db: Database) -> None:
     setup_trial(db, ("P01",))
     trials.add_site(db, user=USER, trial_code=TRIAL, data={"code": "S02", "name": "Two"})
     exam(db, with_nt(6), "baseline", "2024-01-10")
-    every = quality.list_queries(db, trial_code=TRIAL)
+    every = quality.list_queries(db, trial_code=TRIAL, user="reader")
     assert every and {q.site for q in every} == {"S01"}
-    assert quality.list_queries(db, trial_code=TRIAL, site="S02") == []
+    assert quality.list_queries(db, trial_code=TRIAL, site="S02", user="reader") == []
     target = every[0].id
     quality.close_query(db, user="dm", query_id=target, text="ok")
-    assert [q.id for q in quality.list_queries(db, state="closed")] == [target]
-    assert target not in [q.id for q in quality.list_queries(db, state="open")]
+    assert [q.id for q in quality.list_queries(db, state="closed", user="reader")] == [target]
+    assert target not in [q.id for q in quality.list_queries(db, state="open", user="reader")]
     with pytest.raises(InvalidInput):
-        quality.list_queries(db, state="pending")
+        quality.list_queries(db, state="pending", user="reader")
 
 
 # --- audit trail ---------------------------------------------------------------------------
@@ -279,18 +279,22 @@ def test_audit_trail_filters(db: Database) -> None:
     setup_trial(db)
     trials.create_trial(db, user="other", data={"code": "OTHER-01", "title": "Another"})
     saved = exam(db, c5_incomplete_exam(None), "baseline", "2024-01-10")
-    of_exam = audit.audit_trail(db, table="exam", record_id=saved, limit=1000)
+    of_exam = audit.show_audit_trail(db, table="exam", record_id=saved, limit=1000, user="reader")
     assert of_exam and {(a.table, a.record_id, a.action) for a in of_exam} == {
         ("exam", saved, "insert")
     }
-    assert {a.user for a in audit.audit_trail(db, user="other", limit=1000)} == {"other"}
-    mine = audit.audit_trail(db, trial_code=TRIAL, limit=10_000)
+    assert {
+        a.user for a in audit.show_audit_trail(db, made_by="other", limit=1000, user="reader")
+    } == {"other"}
+    mine = audit.show_audit_trail(db, trial_code=TRIAL, limit=10_000, user="reader")
     assert {a.user for a in mine} >= {USER} and "other" not in {a.user for a in mine}
     assert {"trial", "participant", "visit", "exam"} <= {a.table for a in mine}
-    other = audit.audit_trail(db, trial_code="OTHER-01", limit=10_000)
+    other = audit.show_audit_trail(db, trial_code="OTHER-01", limit=10_000, user="reader")
     assert {a.table for a in other} == {"trial"}
-    latest = audit.audit_trail(db, limit=3)
+    latest = audit.show_audit_trail(db, limit=3, user="reader")
     assert len(latest) == 3 and [a.id for a in latest] == sorted(a.id for a in latest)
-    assert latest[-1].id == max(a.id for a in audit.audit_trail(db, limit=10_000))
+    assert latest[-1].id == max(
+        a.id for a in audit.show_audit_trail(db, limit=10_000, user="reader")
+    )
     with pytest.raises(InvalidInput):
-        audit.audit_trail(db, record_id=1)
+        audit.show_audit_trail(db, record_id=1, user="reader")

@@ -15,7 +15,7 @@ from regencord.services import exams, trials
 from regencord.services.errors import InvalidInput
 from regencord.services.redcap import (
     EventMap,
-    RedcapImport,
+    RedcapImportResult,
     export_rows,
     import_records,
     write_rows,
@@ -70,7 +70,7 @@ def setup(db: Database, records: int) -> None:
             )
 
 
-def _import(db: Database, path: Path) -> RedcapImport:
+def _import(db: Database, path: Path) -> RedcapImportResult:
     return import_records(db, user=USER, trial_code=TRIAL, path=path, events=EVENTS)
 
 
@@ -95,15 +95,15 @@ def test_import_stores_every_exam_and_export_gives_the_rows_back(
     rows = exam_rows(3)
     setup(db, 3)
     report = _import(db, write_export(tmp_path / "records.csv", with_noise(rows)))
-    assert report == RedcapImport(trial=TRIAL, exams=12, participants=3, skipped_rows=2)
+    assert report == RedcapImportResult(trial=TRIAL, exams=12, participants=3, skipped_rows=2)
     assert _exam_count(db) == 12
-    stored = exams.list_exams(db, trial_code=TRIAL, study_id="1001")
+    stored = exams.list_exams(db, trial_code=TRIAL, study_id="1001", user=USER)
     assert [e.visit for e in stored] == ["baseline", "week 12", "week 24", "week 52"]
     assert (
         any(e.impairments for e in stored)
         and stored[0].comments == "spasticity, limited exam\nsecond line"
     )
-    exported = export_rows(db, trial_code=TRIAL, events=EVENTS)
+    exported = export_rows(db, trial_code=TRIAL, events=EVENTS, user="reader")
     assert exported == [_normalised(r) for r in rows]
     # the import is audited: who created each exam
     with db.transaction(user="reader") as session:
@@ -124,7 +124,7 @@ def test_export_then_import_into_a_fresh_database_then_export_is_identical(
     _import(db, write_export(tmp_path / "records.csv", exam_rows(4, seed=11)))
     first = tmp_path / "first.csv"
     with first.open("w", newline="", encoding="utf-8") as f:
-        write_rows(export_rows(db, trial_code=TRIAL, events=EVENTS), f)
+        write_rows(export_rows(db, trial_code=TRIAL, events=EVENTS, user="reader"), f)
     from regencord.store.migrate import upgrade
 
     upgrade(fresh.engine)
@@ -132,7 +132,7 @@ def test_export_then_import_into_a_fresh_database_then_export_is_identical(
     _import(fresh, first)
     second = tmp_path / "second.csv"
     with second.open("w", newline="", encoding="utf-8") as f:
-        write_rows(export_rows(fresh, trial_code=TRIAL, events=EVENTS), f)
+        write_rows(export_rows(fresh, trial_code=TRIAL, events=EVENTS, user="reader"), f)
     assert second.read_bytes() == first.read_bytes()
     text = first.read_text()
     assert "ab-" in text and ",nt," in text and "burn" not in text
@@ -210,12 +210,12 @@ def test_export_refuses_what_the_instrument_cannot_hold(db: Database) -> None:
                       exam=read.exam, exam_date="2024-01-10")  # fmt: skip
     unmapped = EventMap.parse({"events": {"week_12_arm_1": "week 12"}})
     with pytest.raises(InvalidInput) as caught:
-        export_rows(db, trial_code=TRIAL, events=unmapped)
+        export_rows(db, trial_code=TRIAL, events=unmapped, user="reader")
     assert [str(p) for p in caught.value.problems] == [
         "exam of 1001 at baseline: visit: 'baseline' has no event in the events file"
     ]
     with pytest.raises(InvalidInput) as caught:
-        export_rows(db, trial_code=TRIAL, events=EVENTS)
+        export_rows(db, trial_code=TRIAL, events=EVENTS, user="reader")
     assert [p.field for p in caught.value.problems] == [
         "lowest_non_key_muscle_with_motor_function_left"
     ]

@@ -11,7 +11,7 @@ from regencord.demo import DEMO_TRIAL_CODE, build_demo
 from regencord.isncsci import Exam, classify
 from regencord.services import quality
 from regencord.services.errors import InvalidInput, NotFound
-from regencord.services.reporting import load_trial_data, write_report
+from regencord.services.reporting import show_trial_data, write_report
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Query, QueryState, QueryStep
 
@@ -23,7 +23,7 @@ def demo_db(db: Database) -> Database:
 
 
 def test_load_trial_data_reads_every_record(demo_db: Database) -> None:
-    loaded = load_trial_data(demo_db, DEMO_TRIAL_CODE)
+    loaded = show_trial_data(demo_db, DEMO_TRIAL_CODE, user="reader")
     trial = loaded.data
     assert trial.synthetic and loaded.stale_exams == 0
     assert [p.study_id for p in trial.participants] == ["P01", "P02", "P03", "P04"]
@@ -47,7 +47,7 @@ def test_load_trial_data_reads_every_record(demo_db: Database) -> None:
 
 def test_write_report(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "out" / "report.html"
-    summary = write_report(demo_db, DEMO_TRIAL_CODE, html=out)
+    summary = write_report(demo_db, DEMO_TRIAL_CODE, html=out, user="reader")
     page = out.read_text(encoding="utf-8")
     assert summary.participants == 4
     assert "SYNTHETIC DATA" in page and "http://" not in page.replace("http://www.w3.org", "")
@@ -62,13 +62,13 @@ def test_bad_responder_spec_writes_nothing(demo_db: Database, tmp_path: Path) ->
     spec.write_text("responders:\n  - {name: x, event: cure}\n", encoding="utf-8")
     out = tmp_path / "report.html"
     with pytest.raises(InvalidInput, match="event"):
-        write_report(demo_db, DEMO_TRIAL_CODE, html=out, responders=spec)
+        write_report(demo_db, DEMO_TRIAL_CODE, html=out, responders=spec, user="reader")
     assert not out.exists()
 
 
 def test_unknown_trial(demo_db: Database, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="NOPE"):
-        write_report(demo_db, "NOPE", html=tmp_path / "r.html")
+        write_report(demo_db, "NOPE", html=tmp_path / "r.html", user="reader")
 
 
 def test_report_lists_unresolved_queries_and_those_whose_check_now_passes(
@@ -90,7 +90,7 @@ def test_report_lists_unresolved_queries_and_those_whose_check_now_passes(
         session.flush()
         query_id, study_id = query.id, participant.study_id
     out = tmp_path / "report.html"
-    write_report(demo_db, DEMO_TRIAL_CODE, html=out)
+    write_report(demo_db, DEMO_TRIAL_CODE, html=out, user="reader")
     page = out.read_text(encoding="utf-8")
     assert '<section id="queries">' in page and "8. Methods and sources" in page
     row = next(line for line in page.splitlines() if "4 NT cells (max 3)" in line)
@@ -99,6 +99,6 @@ def test_report_lists_unresolved_queries_and_those_whose_check_now_passes(
     assert "close with <code>regencord query close --passing</code>" in page
 
     quality.close_passing_queries(demo_db, user="dm", text="exam corrected")
-    write_report(demo_db, DEMO_TRIAL_CODE, html=out)
+    write_report(demo_db, DEMO_TRIAL_CODE, html=out, user="reader")
     page = out.read_text(encoding="utf-8")
     assert "4 NT cells (max 3)" not in page

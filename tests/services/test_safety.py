@@ -10,7 +10,7 @@ import pytest
 from regencord.services import safety
 from regencord.services.errors import Conflict, InvalidInput, NotFound, ReasonNeeded
 from regencord.store.db import Database
-from regencord.store.models import AdverseEvent, AeOutcome, ImagingFinding, Modality, Relatedness
+from regencord.store.models import AdverseEvent, AeResolution, ImagingFinding, Modality, Relatedness
 from tests.services.followup_data import TRIAL, USER, audit_rows, count, setup_trial
 
 HEADACHE: dict[str, Any] = {
@@ -28,7 +28,7 @@ HEADACHE: dict[str, Any] = {
 }
 
 
-def add_ae(db: Database, study_id: str = "P01", **changes: Any) -> safety.AdverseEventSummary:
+def add_ae(db: Database, study_id: str = "P01", **changes: Any) -> safety.AdverseEventView:
     data = HEADACHE | changes
     return safety.add_adverse_event(db, user=USER, trial_code=TRIAL, study_id=study_id, data=data)
 
@@ -43,7 +43,7 @@ def test_adverse_event_is_recorded_and_audited(db: Database) -> None:
     assert ae.term == "Headache" and ae.ctcae_grade == 1 and ae.onset_date == date(2024, 2, 1)
     assert ae.related_to_cells is Relatedness.UNLIKELY
     assert ae.related_to_surgery is Relatedness.POSSIBLE
-    assert ae.outcome is AeOutcome.RECOVERING
+    assert ae.outcome is AeResolution.RECOVERING
     inserted = {a.field: a.new_value for a in audit_rows(db, "adverse_event", ae.id, "insert")}
     assert inserted["term"] == "Headache" and inserted["related_to_cells"] == "unlikely"
     assert inserted["meddra_code"] == "10019211"
@@ -53,7 +53,7 @@ def test_relatedness_and_outcome_spelling(db: Database) -> None:
     setup_trial(db)
     ae = add_ae(db, related_to_cells="Probable", outcome="Not-Recovered", meddra_code="")
     assert ae.related_to_cells is Relatedness.PROBABLE
-    assert ae.outcome is AeOutcome.NOT_RECOVERED
+    assert ae.outcome is AeResolution.NOT_RECOVERED
     assert ae.meddra_code is None
 
 
@@ -137,7 +137,7 @@ def test_fatal_event(db: Database) -> None:
         db, ctcae_grade=5, serious=True, outcome="fatal", resolution_date="2024-02-04",
         related_to_cells="unrelated",
     )  # fmt: skip
-    assert ae.outcome is AeOutcome.FATAL and ae.serious
+    assert ae.outcome is AeResolution.FATAL and ae.serious
 
 
 def test_update_adverse_event_needs_a_reason(db: Database) -> None:
@@ -159,7 +159,7 @@ def test_update_adverse_event_needs_a_reason(db: Database) -> None:
         db, user="dr.safety", event_id=ae.id, changes=resolved, reason="headache resolved"
     )
     assert updated.resolution_date == date(2024, 2, 5)
-    assert updated.outcome is AeOutcome.RECOVERED and updated.version == ae.version + 1
+    assert updated.outcome is AeResolution.RECOVERED and updated.version == ae.version + 1
     rows = audit_rows(db, "adverse_event", ae.id, "update")
     assert [(a.field, a.old_value, a.new_value, a.reason, a.user) for a in rows] == [
         ("resolution_date", None, "2024-02-05", "headache resolved", "dr.safety"),
@@ -173,16 +173,16 @@ def test_list_adverse_events(db: Database) -> None:
     setup_trial(db, ("P01", "P02"))
     add_ae(db, "P02", onset_date="2024-03-01")
     add_ae(db, "P01", term="Wound infection", onset_date="2024-02-10")
-    everyone = safety.list_adverse_events(db, trial_code=TRIAL)
+    everyone = safety.list_adverse_events(db, trial_code=TRIAL, user=USER)
     assert [(e.participant, e.term) for e in everyone] == [
         ("P01", "Wound infection"),
         ("P02", "Headache"),
     ]
-    only = safety.list_adverse_events(db, trial_code=TRIAL, study_id="P02")
+    only = safety.list_adverse_events(db, trial_code=TRIAL, study_id="P02", user=USER)
     assert [e.participant for e in only] == ["P02"]
 
 
-def finding(db: Database, **changes: Any) -> safety.ImagingSummary:
+def finding(db: Database, **changes: Any) -> safety.ImagingFindingView:
     data = {
         "imaging_date": "2024-03-01",
         "modality": "MRI",
@@ -201,7 +201,7 @@ def test_imaging_findings(db: Database) -> None:
     second = finding(db, modality="x-ray", imaging_date="2024-02-01", suspected_mass=True,
                      lesion_length_mm=None, syrinx=False)  # fmt: skip
     assert second.modality is Modality.XRAY
-    listed = safety.list_imaging_findings(db, trial_code=TRIAL, study_id="P01")
+    listed = safety.list_imaging_findings(db, trial_code=TRIAL, study_id="P01", user=USER)
     assert [f.id for f in listed] == [second.id, first.id]
     inserted = {a.field: a.new_value for a in audit_rows(db, "imaging_finding", first.id)}
     assert inserted["syrinx"] == "True" and inserted["modality"] == "MRI"
@@ -226,7 +226,7 @@ def test_imaging_validation(db: Database, changes: dict[str, Any], field: str) -
     assert count(db, ImagingFinding) == 0
 
 
-def rehab(db: Database, **changes: Any) -> safety.RehabSummary:
+def rehab(db: Database, **changes: Any) -> safety.RehabSessionView:
     data = {"session_date": "2024-02-15", "kind": "locomotor training", "minutes": 60} | changes
     return safety.add_rehab_session(db, user=USER, trial_code=TRIAL, study_id="P01", data=data)
 
@@ -235,7 +235,7 @@ def test_rehab_sessions(db: Database) -> None:
     setup_trial(db)
     rehab(db)
     rehab(db, session_date="2024-02-14", kind="occupational therapy", minutes=45, note="ADL")
-    listed = safety.list_rehab_sessions(db, trial_code=TRIAL)
+    listed = safety.list_rehab_sessions(db, trial_code=TRIAL, user=USER)
     assert [(r.session_date, r.kind, r.minutes) for r in listed] == [
         (date(2024, 2, 14), "occupational therapy", 45),
         (date(2024, 2, 15), "locomotor training", 60),

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from regencord.services import followup
+from regencord.services import validation
 from regencord.services.errors import NotFound
-from regencord.services.timeline import participant_timeline
+from regencord.services.timeline import show_timeline
 from regencord.services.visits import WindowStatus
 from regencord.store.db import Database
 from tests.services.followup_data import TRIAL
@@ -18,12 +18,12 @@ from tests.services.trial_data import build_trial
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(followup, "today", lambda: date(2024, 6, 1))
+    monkeypatch.setattr(validation, "today", lambda: date(2024, 6, 1))
 
 
 def test_timeline_holds_everything_in_visit_order(db: Database) -> None:
     build_trial(db)
-    t = participant_timeline(db, TRIAL, "P01")
+    t = show_timeline(db, TRIAL, "P01", user="reader")
     assert (t.trial, t.study_id, t.site, t.injury_date) == (TRIAL, "P01", "S01", date(2024, 1, 1))
     assert [v.name for v in t.visits] == ["baseline", "week 12", "month 1 post"]
     baseline, week12, month1 = t.visits
@@ -54,7 +54,7 @@ def test_timeline_holds_everything_in_visit_order(db: Database) -> None:
 
 def test_missed_visit_and_no_transplant(db: Database) -> None:
     build_trial(db)
-    t = participant_timeline(db, TRIAL, "P02")
+    t = show_timeline(db, TRIAL, "P02", user="reader")
     assert t.transplant is None
     statuses = [(v.name, v.status) for v in t.visits]
     assert statuses == [
@@ -76,7 +76,7 @@ def test_few_queries_whatever_the_history(db: Database) -> None:
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        participant_timeline(db, TRIAL, "P01")
+        show_timeline(db, TRIAL, "P01", user="reader")
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -87,6 +87,6 @@ def test_few_queries_whatever_the_history(db: Database) -> None:
 def test_unknown_participant_or_trial(db: Database) -> None:
     build_trial(db)
     with pytest.raises(NotFound, match="P99"):
-        participant_timeline(db, TRIAL, "P99")
+        show_timeline(db, TRIAL, "P99", user="reader")
     with pytest.raises(NotFound):
-        participant_timeline(db, "NO-SUCH", "P01")
+        show_timeline(db, "NO-SUCH", "P01", user="reader")

@@ -68,9 +68,9 @@ def _count(db: Database, model: type[Base]) -> int:
 def test_round_trip_is_lossless(db: Database, fresh: Database, tmp_path: Path) -> None:
     build_trial(db)
     trials.create_trial(db, user=USER, data={"code": "OTHER", "title": "Another trial"})
-    first = export_trial(db, trial_code=TRIAL, folder=tmp_path / "one")
-    import_trial(fresh, folder=tmp_path / "one")
-    export_trial(fresh, trial_code=TRIAL, folder=tmp_path / "two")
+    first = export_trial(db, trial_code=TRIAL, folder=tmp_path / "one", user="reader")
+    import_trial(fresh, folder=tmp_path / "one", user="reader")
+    export_trial(fresh, trial_code=TRIAL, folder=tmp_path / "two", user="reader")
     one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
     assert one.keys() == two.keys()
     for name in one:
@@ -103,8 +103,8 @@ def _audit_of_other_trial(db: Database) -> int:
 
 def test_values_survive(db: Database, fresh: Database, tmp_path: Path) -> None:
     build_trial(db)
-    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out")
-    import_trial(fresh, folder=tmp_path / "out")
+    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
+    import_trial(fresh, folder=tmp_path / "out", user="reader")
     with db.transaction(user="r") as a, fresh.transaction(user="r") as b:
         for model in (ExamRecord, AdverseEvent):
             for old in a.scalars(select(model).order_by(model.id)):
@@ -127,8 +127,8 @@ def _utc(moment: datetime) -> datetime:
 
 def test_sequences_continue_after_import(db: Database, fresh: Database, tmp_path: Path) -> None:
     build_trial(db)
-    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out")
-    import_trial(fresh, folder=tmp_path / "out")
+    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
+    import_trial(fresh, folder=tmp_path / "out", user="reader")
     top = _count(fresh, Site)
     site = trials.add_site(fresh, user=USER, trial_code=TRIAL, data={"code": "S02", "name": "Two"})
     assert site is not None
@@ -138,10 +138,10 @@ def test_sequences_continue_after_import(db: Database, fresh: Database, tmp_path
 
 def test_import_refuses_a_database_with_rows(db: Database, tmp_path: Path) -> None:
     build_trial(db)
-    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out")
+    export_trial(db, trial_code=TRIAL, folder=tmp_path / "out", user="reader")
     before = _count(db, AuditEntry)
     with pytest.raises(TransferError, match="not empty"):
-        import_trial(db, folder=tmp_path / "out")
+        import_trial(db, folder=tmp_path / "out", user="reader")
     assert _count(db, AuditEntry) == before
 
 
@@ -150,37 +150,37 @@ def test_changed_file_is_refused_before_writing(
 ) -> None:
     build_trial(db)
     folder = tmp_path / "out"
-    export_trial(db, trial_code=TRIAL, folder=folder)
+    export_trial(db, trial_code=TRIAL, folder=folder, user="reader")
     path = folder / "participant.csv"
     path.write_bytes(path.read_bytes().replace(b"P02", b"P22"))
     with pytest.raises(InvalidInput, match=r"participant\.csv: sha256"):
-        import_trial(fresh, folder=folder)
+        import_trial(fresh, folder=folder, user="reader")
     assert "trial" not in inspect(fresh.engine).get_table_names()
 
 
 def test_other_schema_revision_is_refused(db: Database, fresh: Database, tmp_path: Path) -> None:
     build_trial(db)
     folder = tmp_path / "out"
-    export_trial(db, trial_code=TRIAL, folder=folder)
+    export_trial(db, trial_code=TRIAL, folder=folder, user="reader")
     manifest = json.loads((folder / MANIFEST).read_text())
     manifest["schema_revision"] = "0000older"
     (folder / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(InvalidInput, match="schema_revision"):
-        import_trial(fresh, folder=folder)
+        import_trial(fresh, folder=folder, user="reader")
     (folder / MANIFEST).unlink()
     with pytest.raises(InvalidInput, match=r"manifest\.json: is missing"):
-        import_trial(fresh, folder=folder)
+        import_trial(fresh, folder=folder, user="reader")
 
 
 def test_export_refusals(db: Database, tmp_path: Path) -> None:
     build_trial(db)
     with pytest.raises(NotFound):
-        export_trial(db, trial_code="NO-SUCH", folder=tmp_path / "x")
+        export_trial(db, trial_code="NO-SUCH", folder=tmp_path / "x", user="reader")
     assert not (tmp_path / "x").exists()
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "something").write_text("x")
     with pytest.raises(TransferError, match="not an empty folder"):
-        export_trial(db, trial_code=TRIAL, folder=tmp_path / "full")
+        export_trial(db, trial_code=TRIAL, folder=tmp_path / "full", user="reader")
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,7 @@ def test_immunosuppression_courses(ready: Database) -> None:
         data={"regimen": "methylprednisolone", "start_on": "2025-02-22", "stop_on": "2025-02-22"},
     )
     assert done.stop_on == date(2025, 2, 22)
-    shown = transplants.show_transplant(ready, trial_code=TRIAL, study_id="P-001")
+    shown = transplants.show_transplant(ready, trial_code=TRIAL, study_id="P-001", user=USER)
     assert [c.regimen for c in shown.immunosuppression] == [
         "tacrolimus 0.05 mg/kg/day",
         "methylprednisolone",
@@ -379,7 +379,7 @@ def test_chain_of_identity_of_a_participant(ready: Database) -> None:
         study_id="P-001",
         data={"regimen": "tacrolimus", "start_on": "2025-02-21"},
     )
-    chain = transplants.chain_of_identity(ready, trial_code=TRIAL, study_id="P-001")
+    chain = transplants.show_chain_of_identity(ready, trial_code=TRIAL, study_id="P-001", user=USER)
     assert chain.line.line_id == "CIRA-HLA-01"
     assert chain.lot.lot_id == LOT
     assert chain.lot.decisions[-1].decision is LotDecision.RELEASED
@@ -403,7 +403,7 @@ def test_chain_of_identity_of_a_lot_lists_every_participant(ready: Database) -> 
     add_participant(ready, "P-002", injury="2025-02-03", consent="2025-02-10")
     transplant(ready, "P-002", transplant_date="2025-02-20")
     transplant(ready, "P-001", protocol_deviation="dose prepared late")
-    chain = transplants.chain_of_identity(ready, lot_id=LOT)
+    chain = transplants.show_chain_of_identity(ready, lot_id=LOT, user=USER)
     assert [(t.study_id, t.days_after_injury) for t in chain.transplants] == [
         ("P-002", 17),
         ("P-001", 21),
@@ -414,7 +414,7 @@ def test_chain_of_identity_of_a_lot_lists_every_participant(ready: Database) -> 
 def test_chain_of_identity_of_an_unused_lot(db: Database) -> None:
     add_line(db)
     add_lot(db)
-    chain = transplants.chain_of_identity(db, lot_id=LOT)
+    chain = transplants.show_chain_of_identity(db, lot_id=LOT, user=USER)
     assert chain.lot.status == "awaiting release"
     assert str(chain).splitlines()[-1] == "no transplant with this lot"
 
@@ -427,12 +427,12 @@ def test_chain_of_identity_needs_a_participant_or_a_lot(
     db: Database, arguments: dict[str, str]
 ) -> None:
     with pytest.raises(InvalidInput, match="chain of identity: start is missing"):
-        transplants.chain_of_identity(db, **arguments)
+        transplants.show_chain_of_identity(db, user=USER, **arguments)
 
 
 def test_chain_of_identity_of_a_participant_without_transplant(ready: Database) -> None:
     with pytest.raises(NotFound, match="has no transplant"):
-        transplants.chain_of_identity(ready, trial_code=TRIAL, study_id="P-001")
+        transplants.show_chain_of_identity(ready, trial_code=TRIAL, study_id="P-001", user=USER)
 
 
 @pytest.mark.parametrize(

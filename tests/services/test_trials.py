@@ -29,7 +29,7 @@ SCHEDULE: dict[str, Any] = {
 }
 
 
-def _trial(db: Database, code: str = "KEIO-SCI-01") -> trials.TrialSummary:
+def _trial(db: Database, code: str = "KEIO-SCI-01") -> trials.TrialView:
     return trials.create_trial(
         db,
         user="alice",
@@ -57,7 +57,7 @@ def test_create_trial(db: Database) -> None:
         "jRCTa031190228",
     )
     assert summary.sites == () and summary.schedule == ()
-    assert trials.show_trial(db, "KEIO-SCI-01") == summary
+    assert trials.show_trial(db, "KEIO-SCI-01", user="reader") == summary
     assert {r.field for r in audit_rows(db, table="trial")} >= {"code", "title", "phase"}
 
 
@@ -83,12 +83,12 @@ def test_bad_trial_is_refused(db: Database, data: dict[str, Any], field: str) ->
         trials.create_trial(db, user="alice", data=data)
     assert [p.field for p in error.value.problems] == [field]
     with pytest.raises(NotFound):
-        trials.show_trial(db, "T1")
+        trials.show_trial(db, "T1", user="reader")
 
 
 def test_unknown_trial(db: Database) -> None:
     with pytest.raises(NotFound, match="'NOPE'"):
-        trials.show_trial(db, "NOPE")
+        trials.show_trial(db, "NOPE", user="reader")
 
 
 # ------------------------------------------------------------------------------ sites
@@ -126,7 +126,7 @@ def test_bad_site(db: Database) -> None:
     with pytest.raises(InvalidInput) as error:
         trials.add_site(db, user="a", trial_code="KEIO-SCI-01", data={"code": "-x", "name": ""})
     assert {p.field for p in error.value.problems} == {"code", "name"}
-    assert trials.show_trial(db, "KEIO-SCI-01").sites == ()
+    assert trials.show_trial(db, "KEIO-SCI-01", user="reader").sites == ()
 
 
 # --------------------------------------------------------------------------- schedule
@@ -142,7 +142,7 @@ def test_set_schedule(db: Database) -> None:
         ("week 2", Anchor.TRANSPLANT, 14, 2, 0, True),
         ("week 52", Anchor.TRANSPLANT, 364, 14, 14, True),
     ]
-    assert trials.show_trial(db, "KEIO-SCI-01").schedule == summary.schedule
+    assert trials.show_trial(db, "KEIO-SCI-01", user="reader").schedule == summary.schedule
 
 
 def test_changing_the_schedule_needs_a_reason(db: Database) -> None:
@@ -151,7 +151,7 @@ def test_changing_the_schedule_needs_a_reason(db: Database) -> None:
     changed = {"visits": [dict(SCHEDULE["visits"][0], window_after=5), SCHEDULE["visits"][2]]}
     with pytest.raises(ReasonNeeded, match="needs a reason"):
         trials.set_schedule(db, user="bob", trial_code="KEIO-SCI-01", schedule=changed)
-    assert len(trials.show_trial(db, "KEIO-SCI-01").schedule) == 3
+    assert len(trials.show_trial(db, "KEIO-SCI-01", user="reader").schedule) == 3
 
     before = len(audit_rows(db))
     summary = trials.set_schedule(
@@ -195,7 +195,7 @@ def test_bad_visit_is_named_by_field_and_value(
     with pytest.raises(InvalidInput) as error:
         trials.set_schedule(db, user="alice", trial_code="KEIO-SCI-01", schedule=bad)
     assert _problems(error) == [("schedule of trial KEIO-SCI-01", field, value)]
-    assert trials.show_trial(db, "KEIO-SCI-01").schedule == ()
+    assert trials.show_trial(db, "KEIO-SCI-01", user="reader").schedule == ()
 
 
 def test_duplicate_visit_names(db: Database) -> None:

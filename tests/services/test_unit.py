@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from regencord.services.errors import Conflict
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import READ_ONLY, ReadOnlyUnit, read_unit, unit_of_work
 from regencord.store.db import Database
 from regencord.store.models import Base, Trial
 
@@ -45,3 +45,19 @@ def test_writer_waiting_too_long_is_told_to_try_again(tmp_path: Path) -> None:
         other.rollback()
         other.close()
         db.dispose()
+
+
+def test_a_read_unit_refuses_to_save_and_reads_one_snapshot(db: Database) -> None:
+    with unit_of_work(db, user="alice") as session:
+        session.add(Trial(code="T1", title="First"))
+    with pytest.raises(ReadOnlyUnit), read_unit(db, user="reader") as session:
+        assert session.info[READ_ONLY] is True
+        session.add(Trial(code="T2", title="Second"))
+        session.flush()
+    with read_unit(db, user="reader") as session:
+        assert session.scalars(select(Trial.code)).all() == ["T1"]
+        with unit_of_work(db, user="bob") as writer:  # a writer meanwhile
+            writer.add(Trial(code="T3", title="Third"))
+        assert session.scalar(select(func.count()).select_from(Trial)) == 1  # same snapshot
+    with read_unit(db, user="reader") as session:
+        assert session.scalar(select(func.count()).select_from(Trial)) == 2

@@ -27,14 +27,16 @@ from tests.services.followup_data import (
 )
 
 
-def record(db: Database, visit: str, when: str, **kw: Any) -> visits.VisitStatus:
+def record(db: Database, visit: str, when: str, **kw: Any) -> visits.VisitView:
     return visits.record_visit(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit=visit, actual_date=when, **kw
     )
 
 
-def by_name(db: Database, study_id: str = "P01") -> dict[str, visits.VisitStatus]:
-    return {v.visit: v for v in visits.list_visits(db, trial_code=TRIAL, study_id=study_id)}
+def by_name(db: Database, study_id: str = "P01") -> dict[str, visits.VisitView]:
+    return {
+        v.visit: v for v in visits.list_visits(db, trial_code=TRIAL, study_id=study_id, user=USER)
+    }
 
 
 # --------------------------------------------------------------------------- windows
@@ -120,7 +122,7 @@ def test_visit_dates_are_checked(db: Database) -> None:
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     with pytest.raises(InvalidInput, match=r"actual_date: '.*' is in the future"):
         record(db, "baseline", tomorrow)
-    with pytest.raises(InvalidInput, match=r"actual_date: '2024-02-30' is not a date"):
+    with pytest.raises(InvalidInput, match=r"actual_date: '2024-02-30' is not a valid date"):
         record(db, "baseline", "2024-02-30")
     assert count(db, Visit) == 0
 
@@ -140,7 +142,7 @@ def test_unknown_visit_participant_trial(db: Database) -> None:
             actual_date="2024-01-10",
         )
     with pytest.raises(NotFound, match="trial 'NOPE'"):
-        visits.list_visits(db, trial_code="NOPE", study_id="P01")
+        visits.list_visits(db, trial_code="NOPE", study_id="P01", user=USER)
 
 
 def test_changing_a_visit_date_needs_a_reason_and_is_audited(db: Database) -> None:
@@ -193,11 +195,11 @@ def test_a_visit_with_data_cannot_be_missed(db: Database) -> None:
         )
 
 
-def lock(db: Database, visit: str = "baseline", user: str = "dr.lock") -> visits.VisitStatus:
+def lock(db: Database, visit: str = "baseline", user: str = "dr.lock") -> visits.VisitView:
     return visits.lock_visit(db, user=user, trial_code=TRIAL, study_id="P01", visit=visit)
 
 
-def unlock(db: Database, reason: str | None, visit: str = "baseline") -> visits.VisitStatus:
+def unlock(db: Database, reason: str | None, visit: str = "baseline") -> visits.VisitView:
     return visits.unlock_visit(
         db, user="dr.lock", trial_code=TRIAL, study_id="P01", visit=visit, reason=reason
     )
@@ -232,7 +234,7 @@ def test_lock_refuses_edits_until_unlocked(db: Database) -> None:
             db, user=USER, trial_code=TRIAL, study_id="P01", visit="baseline",
             kind="wisci", data={"value": 3},
         )  # fmt: skip
-    assert exams.get_exam(db, exam.id).locked
+    assert exams.show_exam(db, exam.id, user=USER).locked
     # Unlocking needs a reason; then edits go through again.
     with pytest.raises(ReasonNeeded, match="unlocking needs a reason"):
         unlock(db, None)

@@ -3,11 +3,17 @@ imaging, rehab)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+from regencord.cli.options import flag_of
+from regencord.services.errors import FieldProblem, InvalidInput
+from regencord.services.recording import ReplaceNeeded
+
+T = TypeVar("T")
 
 TrialOption = Annotated[str, typer.Option("--trial", help="Trial code.", show_default=False)]
 ParticipantOption = Annotated[
@@ -33,6 +39,25 @@ DateOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def replacing(action: Callable[[], T]) -> T:
+    """``action()``, its "the visit already has one" problems telling which flags replace
+    the stored record (``to replace it, pass --replace with a --reason``)."""
+    try:
+        return action()
+    except InvalidInput as error:
+        if not any(isinstance(p, ReplaceNeeded) for p in error.problems):
+            raise
+        how = f"to replace it, pass {flag_of('replace')} with a {flag_of('reason')}"
+        raise InvalidInput(
+            [
+                FieldProblem(p.record, p.field, p.value, f"{p.held}; {how}")
+                if isinstance(p, ReplaceNeeded)
+                else p
+                for p in error.problems
+            ]
+        ) from None
 
 
 REQUIRED = "  [required]"

@@ -128,7 +128,7 @@ class _Builder:
             if enabled
             else "synthetic demo: data entered after the fact; missing exams checked at the end"
         )
-        quality.configure_check(
+        quality.configure_rule(
             self.db,
             user=self.user,
             trial_code=self.code,

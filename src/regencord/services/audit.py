@@ -4,7 +4,7 @@ A row belongs to a trial when its record does: the trial itself, its sites, sche
 check settings and queries, its participants and everything recorded about them (visits,
 exams, measures, safety, transplants, immunosuppression), and the lots transplanted into
 them with their QC results and release decisions. Cell lines and lots not (yet) used in
-the trial belong to no trial: ``--trial`` leaves them out.
+the trial belong to no trial: a trial filter leaves them out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from regencord.services.errors import invalid
 from regencord.services.trials import find_trial
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import read_unit
 from regencord.store.chain import check_chain
 from regencord.store.db import Database
 from regencord.store.models import (
@@ -48,7 +48,7 @@ DEFAULT_LIMIT = 50
 
 
 @dataclass(frozen=True)
-class AuditLine:
+class AuditRowView:
     id: int
     at: datetime
     user: str
@@ -112,21 +112,23 @@ def _of_trial(session: Session, trial_code: str) -> ColumnElement[bool]:
     return or_(false(), *parts)
 
 
-def audit_trail(
+def show_audit_trail(
     db: Database,
     *,
+    user: str,
     trial_code: str | None = None,
     table: str | None = None,
     record_id: int | None = None,
-    user: str | None = None,
+    made_by: str | None = None,
     limit: int = DEFAULT_LIMIT,
-) -> list[AuditLine]:
-    """The latest ``limit`` audit rows that match every filter, oldest first."""
+) -> list[AuditRowView]:
+    """The latest ``limit`` audit rows that match every filter (``made_by``: rows of that
+    user), oldest first. ``user`` is who reads, as in every use case."""
     if record_id is not None and table is None:
-        raise invalid("audit", "record", record_id, "needs --table")
+        raise invalid("audit", "table", None, f"is required with a record id ({record_id})")
     if limit < 1:
         raise invalid("audit", "limit", limit, "is not a positive number")
-    with unit_of_work(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         query = select(AuditEntry)
         if trial_code is not None:
             query = query.where(_of_trial(session, trial_code))
@@ -134,11 +136,11 @@ def audit_trail(
             query = query.where(AuditEntry.table == table)
         if record_id is not None:
             query = query.where(AuditEntry.record_id == record_id)
-        if user is not None:
-            query = query.where(AuditEntry.user == user)
+        if made_by is not None:
+            query = query.where(AuditEntry.user == made_by)
         rows = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
         return [
-            AuditLine(
+            AuditRowView(
                 id=r.id,
                 at=r.at,
                 user=r.user,
@@ -155,7 +157,7 @@ def audit_trail(
 
 
 @dataclass(frozen=True)
-class AuditVerification:
+class VerificationResult:
     """What ``verify_audit`` found: the rows of the chain walked, the records compared
     with their audit trail, and the first problem (``None``: all is as recorded)."""
 
@@ -168,19 +170,13 @@ class AuditVerification:
         return self.problem is None
 
 
-def verify_audit(db: Database, *, trial_code: str | None = None) -> AuditVerification:
+def verify_audit(db: Database, *, user: str, trial_code: str | None = None) -> VerificationResult:
     """Check the hash chain of the whole audit trail, then that every audited field of
     every record (of the trial, with ``trial_code``) holds the value its audit trail last
     recorded. Read in one snapshot, so that writers meanwhile cannot cause a false alarm.
     """
-    with unit_of_work(db, user="(read)") as session:
-        if db.engine.dialect.name == "postgresql":
-            connection = session.connection(
-                execution_options={"isolation_level": "REPEATABLE READ"}
-            )
-        else:
-            connection = session.connection()
-            connection.exec_driver_sql("BEGIN")  # one read snapshot (SQLite)
+    with read_unit(db, user=user) as session:  # one snapshot: see read_unit
+        connection = session.connection()
         scope = None
         if trial_code is not None:
             trial = find_trial(session, trial_code)
@@ -190,6 +186,6 @@ def verify_audit(db: Database, *, trial_code: str | None = None) -> AuditVerific
             }
         chain = check_chain(connection)
         if chain.problem:
-            return AuditVerification(chain.rows, 0, chain.problem)
+            return VerificationResult(chain.rows, 0, chain.problem)
         values = check_values(connection, scope)
-        return AuditVerification(chain.rows, values.records, values.problem)
+        return VerificationResult(chain.rows, values.records, values.problem)

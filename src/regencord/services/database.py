@@ -41,12 +41,14 @@ def open_database(url: str | None, *, create: bool = False) -> Database:
     Raises :class:`DatabaseProblem` with one line saying what is wrong and what to do.
     """
     if url is not None and not url.strip():
-        raise DatabaseProblem(f"--db is empty: give a database URL, e.g. {EXAMPLES}")
+        raise DatabaseProblem(f"the database URL is empty: give one, e.g. {EXAMPLES}", field="url")
     try:
         resolved = database_url(url)
         parsed = make_url(resolved)
     except ArgumentError:
-        raise DatabaseProblem(f"{url!r} is not a database URL (e.g. {EXAMPLES})") from None
+        raise DatabaseProblem(
+            f"{url!r} is not a database URL (e.g. {EXAMPLES})", field="url"
+        ) from None
     given = make_url(url) if url else parsed
     shown = given.render_as_string(hide_password=True)
     if parsed.get_backend_name() not in BACKENDS:
@@ -54,9 +56,8 @@ def open_database(url: str | None, *, create: bool = False) -> Database:
             f"{parsed.get_backend_name()!r} databases are not supported: "
             f"use SQLite or PostgreSQL (e.g. {EXAMPLES})"
         )
-    init = f"run `regencord init --db {shown}` first"
     if parsed.get_backend_name() == "sqlite" and not _sqlite_file_exists(
-        parsed, create=create, init=init
+        parsed, create=create, shown=shown
     ):
         return Database(resolved)  # to be created: nothing to check, nothing created yet
     try:
@@ -64,14 +65,14 @@ def open_database(url: str | None, *, create: bool = False) -> Database:
     except (ArgumentError, NoSuchModuleError, ImportError) as error:
         raise DatabaseProblem(f"cannot use {shown}: {_first_line(error)}") from None
     try:
-        _check_schema(db.engine, shown, create=create, init=init)
+        _check_schema(db.engine, shown, create=create)
     except BaseException:
         db.dispose()
         raise
     return db
 
 
-def _sqlite_file_exists(url: URL, *, create: bool, init: str) -> bool:
+def _sqlite_file_exists(url: URL, *, create: bool, shown: str) -> bool:
     """Whether the SQLite database exists (in memory: yes); refused when a command that
     does not create it names a missing file."""
     name = url.database
@@ -82,14 +83,14 @@ def _sqlite_file_exists(url: URL, *, create: bool, init: str) -> bool:
         raise DatabaseProblem(f"{path} is a folder, not a database file")
     if not path.exists():
         if not create:
-            raise DatabaseProblem(f"no database at {path}: {init}")
+            raise DatabaseProblem(f"no database at {path}", initialise=shown)
         if not path.absolute().parent.is_dir():
             raise DatabaseProblem(f"cannot create {path}: folder {path.parent} does not exist")
         return False
     return True
 
 
-def _check_schema(engine: Engine, shown: str, *, create: bool, init: str) -> None:
+def _check_schema(engine: Engine, shown: str, *, create: bool) -> None:
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
@@ -99,35 +100,43 @@ def _check_schema(engine: Engine, shown: str, *, create: bool, init: str) -> Non
                 else None
             )
     except DBAPIError as error:
-        raise DatabaseProblem(_unreachable(engine, shown, error)) from None
+        raise _unreachable(engine, shown, error) from None
     if create:
         return
     if not {"trial", "audit_log"} <= tables:
-        raise DatabaseProblem(f"the database {shown} holds no regencord trial data: {init}")
+        raise DatabaseProblem(
+            f"the database {shown} holds no regencord trial data", initialise=shown
+        )
     if revision is not None and revision != SCHEMA_HEAD:
         raise DatabaseProblem(
-            f"the database {shown} is at schema revision {revision}, not {SCHEMA_HEAD}: "
-            f"run `regencord init --db {shown}` to upgrade it"
+            f"the database {shown} is at schema revision {revision}, not {SCHEMA_HEAD}: upgrade it",
+            initialise=shown,
         )
 
 
-def _unreachable(engine: Engine, shown: str, error: DBAPIError) -> str:
+def _unreachable(engine: Engine, shown: str, error: DBAPIError) -> DatabaseProblem:
     detail = _first_line(error)
     lower = detail.lower()
     url = engine.url
     if engine.dialect.name == "sqlite":
         if "not a database" in lower or "malformed" in lower or "encrypted" in lower:
-            return f"{url.database} is not a SQLite database ({detail}): give another --db"
-        return f"cannot open {url.database} ({detail})"
+            return DatabaseProblem(
+                f"{url.database} is not a SQLite database ({detail}): give another one",
+                field="url",
+            )
+        return DatabaseProblem(f"cannot open {url.database} ({detail})")
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     if "does not exist" in lower and "database" in lower:
-        return (
+        return DatabaseProblem(
             f"PostgreSQL at {where} has no database {url.database!r}: create it "
-            f"(createdb {url.database}), then run `regencord init --db {shown}`"
+            f"(createdb {url.database}), then initialise it",
+            initialise=shown,
         )
     if "connection refused" in lower or "could not connect" in lower or "timeout" in lower:
-        return f"cannot reach PostgreSQL at {where} ({detail}): is the server running?"
-    return f"cannot connect to {shown} ({detail})"
+        return DatabaseProblem(
+            f"cannot reach PostgreSQL at {where} ({detail}): is the server running?"
+        )
+    return DatabaseProblem(f"cannot connect to {shown} ({detail})")
 
 
 def _first_line(error: BaseException) -> str:

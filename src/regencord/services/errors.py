@@ -8,7 +8,15 @@ __all__ = ["FieldProblem", "InvalidInput", "ServiceError", "invalid"]
 
 
 class ServiceError(Exception):
-    """Base of the errors a use case reports to its caller (CLI: exit status 2)."""
+    """Base of the errors a use case reports to its caller (CLI: exit status 2).
+
+    ``field``: the input field the caller should give or change to get past the error
+    (``reason`` for :class:`ReasonNeeded`), or ``None``. Messages name fields, never a
+    front end's options: the CLI names the flag of ``field`` when it prints."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidInput(ServiceError):
@@ -41,4 +49,7 @@ class Locked(ServiceError):
 
 
 class ReasonNeeded(ServiceError):
-    """A saved value may only be changed with a reason."""
+    """A saved value may only be changed with a reason (the field ``reason``)."""
+
+    def __init__(self, message: str, *, field: str = "reason") -> None:
+        super().__init__(message, field=field)

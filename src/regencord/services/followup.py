@@ -12,9 +12,12 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from regencord.services.errors import FieldProblem, InvalidInput, Locked, invalid
+from regencord.services import validation
+from regencord.services.errors import FieldProblem, Locked, ReasonNeeded, invalid
 from regencord.services.participants import find_participant as find_participant
 from regencord.services.unit import unit_of_work
+from regencord.services.validation import parse_date as parse_date
+from regencord.services.validation import raise_problems as raise_problems
 from regencord.services.validation import reason_given
 from regencord.store.chain import lock_writers
 from regencord.store.db import Database
@@ -26,16 +29,15 @@ TRANSPLANT_VISIT = "transplant"
 names it): done on the recorded transplant date, without a visit record of its own."""
 
 
-NO_VISIT_DATE = (
-    "is required (--date): the visit has no date yet (or record it: visit record --date)"
-)
+NO_VISIT_DATE = "is required: the visit has no date yet (or record the visit with its date)"
 """Why an exam or measure at a visit never recorded needs its date: regencord does not
 assume today, so that a record entered later keeps the day it was taken."""
 
 
 def today() -> date:
-    """The current date (a function, so that tests can move the clock)."""
-    return date.today()
+    """:func:`regencord.services.validation.today` (the one "today"), under the name the
+    visit, exam, measure and safety use cases still call; patch ``validation.today``."""
+    return validation.today()
 
 
 @contextmanager
@@ -85,12 +87,39 @@ def find_visit_to_write(
     Get-or-create under concurrency: when no visit is found, take the writer lock (held
     to the commit) and look again, so a visit another writer created meanwhile is used
     instead of inserting a second one (which the unique key would refuse).
+
+    A participant has one visit record per visit of the schedule (the unique key), live
+    or soft-deleted: a soft-deleted one is returned too (``visit.deleted``), to be recorded
+    again in place (:func:`record_again`), so that its whole life, recorded, deleted and
+    recorded again, stays in one record's audit trail.
     """
-    visit = find_visit(session, participant, scheduled)
+    visit = _visit_record(session, participant, scheduled)
     if visit is None:
         lock_writers(session)
-        visit = find_visit(session, participant, scheduled)
+        visit = _visit_record(session, participant, scheduled)
     return visit
+
+
+def _visit_record(
+    session: Session, participant: Participant, scheduled: ScheduledVisit
+) -> Visit | None:
+    return session.scalar(
+        select(Visit).where(
+            Visit.participant_id == participant.id, Visit.scheduled_visit_id == scheduled.id
+        )
+    )
+
+
+def record_again(visit: Visit, label: str, reason: str | None) -> None:
+    """Bring a soft-deleted visit back (not locked; the caller sets it done or missed).
+    Needs a reason, which the audit trail records with the change; the records deleted
+    with the visit stay deleted."""
+    if not reason:
+        raise ReasonNeeded(
+            f"{label} was deleted ({visit.deleted_reason}); recording it again needs a reason"
+        )
+    visit.deleted_at, visit.deleted_reason = None, None
+    visit.locked, visit.locked_by, visit.locked_at = False, None, None
 
 
 def visit_label(participant: Participant, scheduled: ScheduledVisit) -> str:
@@ -125,15 +154,6 @@ def anchor_date(session: Session, participant: Participant, anchor: Anchor) -> d
     return transplant_date(session, participant.id)
 
 
-def parse_date(record: str, field: str, value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise invalid(record, field, value, "is not a date (YYYY-MM-DD)") from None
-
-
 def date_problems(
     record: str, field: str, value: date, participant: Participant
 ) -> list[FieldProblem]:
@@ -141,14 +161,9 @@ def date_problems(
     if value < participant.injury_date:
         injury = participant.injury_date.isoformat()
         return [FieldProblem(record, field, value.isoformat(), f"is before the injury ({injury})")]
-    if value > today():
+    if value > validation.today():
         return [FieldProblem(record, field, value.isoformat(), "is in the future")]
     return []
-
-
-def raise_problems(problems: list[FieldProblem]) -> None:
-    if problems:
-        raise InvalidInput(problems)
 
 
 def ensure_unlocked(visit: Visit, label: str) -> None:
@@ -165,14 +180,20 @@ def visit_for_data(
     participant: Participant,
     scheduled: ScheduledVisit,
     data_date: date,
+    reason: str | None = None,
 ) -> Visit:
     """The visit an exam or measure is recorded at; a visit not yet recorded is recorded
-    as done on the date of its first data. Refused for a missed or locked visit."""
+    as done on the date of its first data (a deleted one again, with ``reason``). Refused
+    for a missed or locked visit."""
     label = visit_label(participant, scheduled)
     visit = find_visit_to_write(session, participant, scheduled)
     if visit is None:
         visit = Visit(participant=participant, scheduled=scheduled, actual_date=data_date)
         session.add(visit)
+        return visit
+    if visit.deleted:
+        record_again(visit, label, reason)
+        visit.actual_date, visit.missed, visit.missed_reason = data_date, False, None
         return visit
     ensure_unlocked(visit, label)
     if visit.missed:

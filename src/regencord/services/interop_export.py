@@ -2,7 +2,7 @@
 their specification) or as a FHIR R4 Bundle (one JSON file).
 
 The trial is read with the report's whole-trial read
-(:func:`regencord.services.reporting.load_trial_data`: stored classifications, not
+(:func:`regencord.services.reporting.show_trial_data`: stored classifications, not
 recomputed; exams with their impairment reasons and comments) plus one query per kind of
 record it leaves out (visits, immunosuppression courses, consent dates, AE details,
 exams' engine versions); the interop modules turn that plain data into the files. Files
@@ -31,8 +31,9 @@ from regencord.interop.export_data import (
 from regencord.interop.sdtm.files import write_folder
 from regencord.services.errors import ServiceError
 from regencord.services.files import staged_folder, write_atomically
-from regencord.services.reporting import load_trial_data
+from regencord.services.reporting import show_trial_data
 from regencord.services.trials import find_trial
+from regencord.services.unit import read_unit
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -48,10 +49,10 @@ class ExportError(ServiceError):
     """The export cannot be written where asked, or the trial changed while it was read."""
 
 
-def load_export_trial(db: Database, trial_code: str) -> ExportTrial:
+def show_export_trial(db: Database, trial_code: str, *, user: str) -> ExportTrial:
     """The whole trial (live records only) for export; ``NotFound`` if no such trial."""
-    data = load_trial_data(db, trial_code).data
-    with db.transaction(user="reader") as session:
+    data = show_trial_data(db, trial_code, user=user).data
+    with read_unit(db, user=user) as session:
         trial = find_trial(session, trial_code)
         people = {
             p.id: p
@@ -127,7 +128,7 @@ def load_export_trial(db: Database, trial_code: str) -> ExportTrial:
 
 
 @dataclass(frozen=True)
-class SdtmExport:
+class SdtmExportResult:
     trial: str
     folder: Path
     records: dict[str, int]
@@ -140,16 +141,16 @@ def _check_folder(folder: Path) -> None:
         raise ExportError(f"{folder} exists and is not an empty folder")
 
 
-def export_sdtm(db: Database, trial_code: str, folder: Path) -> SdtmExport:
+def export_sdtm(db: Database, trial_code: str, folder: Path, *, user: str) -> SdtmExportResult:
     """Write the trial's SDTM-style datasets into ``folder`` (created; refused when it
     exists and is not empty)."""
     folder = Path(folder)
     _check_folder(folder)
-    trial = load_export_trial(db, trial_code)
+    trial = show_export_trial(db, trial_code, user=user)
     datasets = sdtm.build_datasets(trial)
     with staged_folder(folder) as staging:
         names = [p.name for p in write_folder(trial, datasets, staging)]
-    return SdtmExport(
+    return SdtmExportResult(
         trial_code,
         folder,
         {d.name: len(d.rows) for d in datasets},
@@ -158,19 +159,19 @@ def export_sdtm(db: Database, trial_code: str, folder: Path) -> SdtmExport:
 
 
 @dataclass(frozen=True)
-class FhirExport:
+class FhirExportResult:
     trial: str
     path: Path
     resources: dict[str, int]
     """Entries of the bundle per resource type."""
 
 
-def export_fhir(db: Database, trial_code: str, path: Path) -> FhirExport:
+def export_fhir(db: Database, trial_code: str, path: Path, *, user: str) -> FhirExportResult:
     """Write the trial as one FHIR R4 Bundle (JSON) to ``path`` (replaced atomically)."""
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give the bundle's file name")
-    bundle = fhir.build_bundle(load_export_trial(db, trial_code))
+    bundle = fhir.build_bundle(show_export_trial(db, trial_code, user=user))
     write_atomically(path, fhir.bundle_json(bundle).encode("utf-8"))
     counts: Counter[str] = Counter(e["resource"]["resourceType"] for e in bundle["entry"])
-    return FhirExport(trial_code, path, dict(counts))
+    return FhirExportResult(trial_code, path, dict(counts))

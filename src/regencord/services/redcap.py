@@ -66,6 +66,7 @@ from regencord.services.errors import FieldProblem, InvalidInput, ServiceError
 from regencord.services.exams import results_of, store_exam
 from regencord.services.followup import find_scheduled, followup_unit
 from regencord.services.trials import find_trial
+from regencord.services.unit import read_unit
 from regencord.store.db import Database
 from regencord.store.models import ExamRecord, Participant, Visit
 
@@ -148,7 +149,7 @@ class EventMap:
 
 
 @dataclass(frozen=True)
-class RedcapImport:
+class RedcapImportResult:
     trial: str
     exams: int
     participants: int
@@ -177,7 +178,7 @@ def _field_of(problem: FieldProblem) -> str:
 
 def import_records(
     db: Database, *, user: str, trial_code: str, path: Path, events: EventMap
-) -> RedcapImport:
+) -> RedcapImportResult:
     """Store every exam of a REDCap export in the trial (see the module documentation)."""
     try:
         rows = _read_rows(path)
@@ -237,7 +238,7 @@ def import_records(
                 problems.append(FieldProblem(str(found.key), "(record)", None, str(error)))
         if problems:
             raise InvalidInput(problems)  # the unit of work rolls back: nothing written
-        return RedcapImport(
+        return RedcapImportResult(
             trial=trial.code,
             exams=stored,
             participants=len({p.study_id for _, p, _ in valid}),
@@ -283,14 +284,16 @@ def _row_problems(
     return out
 
 
-def export_rows(db: Database, *, trial_code: str, events: EventMap) -> list[dict[str, str]]:
+def export_rows(
+    db: Database, *, user: str, trial_code: str, events: EventMap
+) -> list[dict[str, str]]:
     """One instrument row per stored exam of the trial (see the module documentation);
     :class:`InvalidInput` when an exam cannot be represented (its visit has no event, a
     lowest non-key muscle at T2–L1)."""
     order = {event: i for i, event in enumerate(events.visits)}
     rows: list[tuple[tuple[Any, ...], dict[str, str]]] = []
     problems: list[FieldProblem] = []
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         trial = find_trial(session, trial_code)
         for record in _exams(session, trial.id):
             visit = record.visit

@@ -41,6 +41,7 @@ from regencord.services.files import write_atomically
 from regencord.services.product import decision_in_force, qc_view
 from regencord.services.quality import list_queries
 from regencord.services.trials import find_trial
+from regencord.services.unit import read_unit
 from regencord.store.db import Database
 from regencord.store.models import (
     AdverseEvent,
@@ -60,7 +61,7 @@ R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
-class LoadedTrial:
+class TrialDataView:
     data: TrialData
     stale_exams: int
     """Exams whose stored classification came from another engine version."""
@@ -171,9 +172,9 @@ def _live(session: Session, model: type[R], ids: Any, *order: Any) -> list[R]:
     return list(session.scalars(query.order_by(*order)))
 
 
-def load_trial_data(db: Database, trial_code: str) -> LoadedTrial:
+def show_trial_data(db: Database, trial_code: str, *, user: str) -> TrialDataView:
     """The whole trial (live records only) for analysis; ``NotFound`` if no such trial."""
-    with db.transaction(user="reader") as session:
+    with read_unit(db, user=user) as session:
         trial = find_trial(session, trial_code)
         schedule = [v for v in trial.schedule if not v.deleted]
         participants = list(
@@ -301,11 +302,11 @@ def load_trial_data(db: Database, trial_code: str) -> LoadedTrial:
             visits=tuple(v.name for v in schedule),
             participants=tuple(out),
         )
-        return LoadedTrial(data, stale)
+        return TrialDataView(data, stale)
 
 
 @dataclass(frozen=True)
-class ReportSummary:
+class ReportResult:
     trial: str
     participants: int
     html: Path
@@ -314,7 +315,7 @@ class ReportSummary:
     stale_exams: int
 
 
-def _unresolved_queries(db: Database, trial_code: str) -> list[QueryLine]:
+def _unresolved_queries(db: Database, trial_code: str, *, user: str) -> list[QueryLine]:
     """The trial's open and answered data queries, for the report's query section."""
     return [
         QueryLine(
@@ -326,7 +327,7 @@ def _unresolved_queries(db: Database, trial_code: str) -> list[QueryLine]:
             q.state.value,
             q.passing,
         )
-        for q in list_queries(db, trial_code=trial_code)
+        for q in list_queries(db, user=user, trial_code=trial_code)
         if q.state is not QueryState.CLOSED
     ]
 
@@ -335,10 +336,11 @@ def write_report(
     db: Database,
     trial_code: str,
     *,
+    user: str,
     html: Path,
     pdf: Path | None = None,
     responders: Path | None = None,
-) -> ReportSummary:
+) -> ReportResult:
     """Analyse the trial and write its report (HTML, and PDF when asked).
 
     ``responders`` is a responder spec file (:mod:`regencord.outcomes.responders`);
@@ -352,15 +354,17 @@ def write_report(
             # The spec's message starts with the file's name, which the record names.
             message = str(error).removeprefix(f"{responders}: ")
             raise invalid_file(f"responder spec {responders}", message) from error
-    loaded = load_trial_data(db, trial_code)
+    loaded = show_trial_data(db, trial_code, user=user)
     analysis = analyse(loaded.data, rules)
     page = render_report(
-        analysis, stale_exams=loaded.stale_exams, queries=_unresolved_queries(db, trial_code)
+        analysis,
+        stale_exams=loaded.stale_exams,
+        queries=_unresolved_queries(db, trial_code, user=user),
     )
     write_atomically(html, page.encode("utf-8"))
     if pdf is not None:
         write_atomically(pdf, html_to_pdf(page))
-    return ReportSummary(
+    return ReportResult(
         trial=trial_code,
         participants=len(loaded.data.participants),
         html=html,

@@ -1,245 +1,53 @@
-"""Use cases of the procedure: record a transplant, the immunosuppression around it, and
-trace the chain of identity from cell line to participant.
+"""Use cases of the procedure: record a transplant and correct it, the immunosuppression
+around it, and trace the chain of identity from cell line to participant.
 
-A transplant is recorded only for an enrolled participant, after the injury and on or
-after consent, with a lot released (and not rejected) by the transplant date and not
-expired on it. The trial's schedule visit named ``transplant`` (anchored to the injury)
-gives the allowed window in days after injury; a transplant outside it needs a protocol
-deviation note. Recording it sets the participant's status to ``transplanted``.
+A transplant is recorded only for an enrolled participant and when it meets the rules
+of :mod:`~regencord.services.transplant_rules` (dates, a released lot not expired, the
+trial's window or a protocol deviation note); recording it sets the participant's status
+to ``transplanted``. A correction changes fields of the recorded transplant with a
+reason, meets the same rules again, and is refused on a locked ``transplant`` visit or
+against an older version of the record. Every save runs the participant's data-quality
+checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import FieldProblem, InvalidInput, NotFound, ReasonNeeded, invalid
-from regencord.services.participants import find_participant, mark_transplanted, vertebral_level
-from regencord.services.product import (
-    Day,
-    LineSummary,
-    LotSummary,
-    Note,
-    Person,
-    blank_is_none,
-    decision_in_force,
-    find_lot,
-    line_summary,
-    lot_summary,
-    missing,
-    not_after_today,
-    number_text,
-    raise_problems,
-)
+from regencord.services.followup import ensure_unlocked, find_visit, followup_unit
+from regencord.services.participants import find_participant, mark_transplanted
+from regencord.services.product import find_lot, line_view, lot_view, missing
 from regencord.services.quality import run_checks_for
-from regencord.services.unit import unit_of_work
-from regencord.services.validation import reason_given, shown, validated
-from regencord.store.db import Database
-from regencord.store.models import (
-    Anchor,
-    ImmunosuppressionCourse,
-    Lot,
-    LotDecision,
-    Participant,
-    ParticipantStatus,
-    Transplant,
-    Trial,
+from regencord.services.transplant_rules import TRANSPLANT_VISIT as TRANSPLANT_VISIT
+from regencord.services.transplant_rules import (
+    CourseInput,
+    StopInput,
+    TransplantInput,
+    check_date,
+    check_enrolled,
+    check_lot,
+    check_window,
 )
-
-TRANSPLANT_VISIT = "transplant"
-"""The schedule visit whose window (days after injury) the transplant must fall in."""
-
-
-def _whole_number(value: object) -> object:
-    """``2000000``, ``2,000,000``, ``2_000_000`` or ``2e6`` as the integer 2000000."""
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        try:
-            return int(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                raise ValueError("is not a whole number") from None
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("is not a whole number")
-        return int(value)
-    return value
-
-
-def _sites(value: object) -> object:
-    """``"c4,C5"`` as ``"C4, C5"``: each site a vertebral level, the vocabulary of the
-    participant's level of injury (:func:`regencord.services.participants.vertebral_level`:
-    C1-C7, T1-T12, L1-L5, S1-S5, or a span such as C4-C5), where the cells are injected
-    into the cord (the injured segment and the ones next to it). Empty, unknown or repeated
-    entries are refused."""
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",")]
-        if not all(parts):
-            raise ValueError("has an empty entry (sites are separated by commas)")
-        sites = []
-        for part in parts:
-            try:
-                sites.append(vertebral_level(part))
-            except ValueError as error:
-                raise ValueError(f"has {shown(part)}, which {error}") from None
-        if len(set(sites)) < len(sites):
-            raise ValueError("names a site twice")
-        return ", ".join(sites)
-    return value
-
-
-class TransplantInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    lot: Annotated[str, Field(min_length=1, max_length=40)]
-    transplant_date: Day
-    dose_cells: Annotated[int, BeforeValidator(_whole_number), Field(gt=0)]
-    volume_ul: Annotated[FiniteFloat, Field(gt=0)]
-    injection_sites: Annotated[str, BeforeValidator(_sites), Field(min_length=1, max_length=200)]
-    surgeon: Person
-    protocol_deviation: Annotated[
-        Annotated[str, Field(max_length=1000)] | None, BeforeValidator(blank_is_none)
-    ] = None
-
-
-class _StopInput(BaseModel):
-    stop_on: Day
-
-
-class CourseInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    regimen: Annotated[str, Field(min_length=1, max_length=200)]
-    start_on: Day
-    stop_on: Day | None = None
-    note: Note = None
-
-
-# --- what the use cases return ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CourseView:
-    id: int
-    regimen: str
-    start_on: date
-    stop_on: date | None
-    note: str | None
-
-    def __str__(self) -> str:
-        stop = self.stop_on.isoformat() if self.stop_on else "ongoing"
-        text = f"course {self.id}: {self.regimen}, {self.start_on.isoformat()} to {stop}"
-        return f"{text} ({self.note})" if self.note else text
-
-
-@dataclass(frozen=True)
-class TransplantSummary:
-    trial: str
-    study_id: str
-    participant_status: str
-    lot_id: str
-    transplant_date: date
-    injury_date: date
-    days_after_injury: int
-    window: tuple[int, int] | None
-    """Allowed days after injury per the trial's schedule (``None``: no window set)."""
-    dose_cells: int
-    volume_ul: float
-    injection_sites: str
-    surgeon: str
-    protocol_deviation: str | None
-    immunosuppression: tuple[CourseView, ...]
-
-    @property
-    def within_window(self) -> bool | None:
-        if self.window is None:
-            return None
-        return self.window[0] <= self.days_after_injury <= self.window[1]
-
-    def lines(self) -> list[str]:
-        window = "" if self.window is None else f"; window day {self.window[0]}–{self.window[1]}"
-        out = [
-            f"transplant: participant {self.study_id} of trial {self.trial} "
-            f"({self.participant_status})",
-            f"  {self.transplant_date.isoformat()}, day {self.days_after_injury} after injury "
-            f"(injury {self.injury_date.isoformat()}{window})",
-            f"  lot {self.lot_id}: {self.dose_cells} cells in {number_text(self.volume_ul)} µL "
-            f"at {self.injection_sites}; surgeon {self.surgeon}",
-        ]
-        if self.protocol_deviation:
-            out.append(f"  protocol deviation: {self.protocol_deviation}")
-        out += [f"  immunosuppression {c}" for c in self.immunosuppression]
-        return out
-
-
-@dataclass(frozen=True)
-class ChainOfIdentity:
-    """From the cell line through the lot (its QC and release) to the participants
-    transplanted with it."""
-
-    line: LineSummary
-    lot: LotSummary
-    transplants: tuple[TransplantSummary, ...]
-
-    def lines(self) -> list[str]:
-        line = self.line
-        out = [
-            f"chain of identity of lot {self.lot.lot_id}",
-            f"cell line {line.line_id}: {line.source}",
-            f"  donor HLA {line.donor_hla or '-'}; "
-            f"reprogramming {line.reprogramming_method or '-'}",
-        ]
-        out += self.lot.lines()
-        if not self.transplants:
-            out.append("no transplant with this lot")
-        for t in self.transplants:
-            out += t.lines()
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-
-def _course_view(c: ImmunosuppressionCourse) -> CourseView:
-    return CourseView(c.id, c.regimen, c.start_on, c.stop_on, c.note)
-
-
-def transplant_window(trial: Trial) -> tuple[int, int] | None:
-    """Allowed days after injury for the transplant, from the trial's ``transplant`` visit."""
-    for visit in trial.schedule:
-        if visit.name == TRANSPLANT_VISIT and not visit.deleted:
-            if visit.anchor is not Anchor.INJURY:
-                return None
-            return visit.target_day - visit.window_before, visit.target_day + visit.window_after
-    return None
-
-
-def _summary(t: Transplant) -> TransplantSummary:
-    p = t.participant
-    return TransplantSummary(
-        trial=p.trial.code,
-        study_id=p.study_id,
-        participant_status=p.status.value,
-        lot_id=t.lot.lot_id,
-        transplant_date=t.transplant_date,
-        injury_date=p.injury_date,
-        days_after_injury=t.days_after_injury,
-        window=transplant_window(p.trial),
-        dose_cells=t.dose_cells,
-        volume_ul=t.volume_ul,
-        injection_sites=t.injection_sites,
-        surgeon=t.surgeon,
-        protocol_deviation=t.protocol_deviation,
-        immunosuppression=tuple(_course_view(c) for c in t.immunosuppression if not c.deleted),
-    )
-
+from regencord.services.transplant_rules import transplant_window as transplant_window
+from regencord.services.transplant_views import ChainOfIdentity as ChainOfIdentity
+from regencord.services.transplant_views import CourseView as CourseView
+from regencord.services.transplant_views import TransplantView as TransplantView
+from regencord.services.transplant_views import course_view, transplant_view
+from regencord.services.unit import check_version, read_unit, unit_of_work
+from regencord.services.validation import (
+    not_after_today,
+    raise_problems,
+    reason_given,
+    validated,
+)
+from regencord.store.db import Database
+from regencord.store.models import ImmunosuppressionCourse, Participant, Transplant
 
 # --- finding records --------------------------------------------------------------------------
 
@@ -260,97 +68,6 @@ def _find_transplant(session: Session, trial_code: str, study_id: str) -> Transp
     return transplant
 
 
-# --- rules ------------------------------------------------------------------------------------
-
-
-def _check_participant(record: str, participant: Participant, day: date) -> None:
-    if participant.status is not ParticipantStatus.ENROLLED:
-        raise invalid(
-            record,
-            "participant status",
-            participant.status.value,
-            "is not enrolled: only an enrolled participant can be transplanted",
-        )
-    problems: list[FieldProblem | None] = [not_after_today(record, "transplant_date", day)]
-    if day <= participant.injury_date:
-        problems.append(
-            FieldProblem(
-                record,
-                "transplant_date",
-                day.isoformat(),
-                f"is not after the injury ({participant.injury_date.isoformat()})",
-            )
-        )
-    if participant.consent_date is None:
-        problems.append(
-            missing(f"participant {participant.study_id}", "consent_date", "consent comes first")
-        )
-    elif day < participant.consent_date:
-        problems.append(
-            FieldProblem(
-                record,
-                "transplant_date",
-                day.isoformat(),
-                f"is before consent ({participant.consent_date.isoformat()})",
-            )
-        )
-    raise_problems(problems)
-
-
-def _check_lot(record: str, lot: Lot, day: date) -> None:
-    """The lot was released, and not rejected, by ``day``, and has not expired on it."""
-    in_force = decision_in_force(lot, day)
-    unusable = "it cannot be used in a transplant"
-    if in_force is None or in_force.decision is LotDecision.REJECTED:
-        if in_force is not None:
-            why = f"decision: rejected by {in_force.decided_by} on {in_force.decided_on}"
-        else:
-            later = decision_in_force(lot)
-            why = (
-                "no release decision"
-                if later is None
-                else f"{later.decision.value} by {later.decided_by} on {later.decided_on}, "
-                "after the transplant date"
-            )
-        raise invalid(record, "lot", lot.lot_id, f"was not released ({why}): {unusable}")
-    if day > lot.expires_on:
-        raise invalid(
-            record,
-            "lot",
-            lot.lot_id,
-            f"expired on {lot.expires_on.isoformat()}, before the transplant date "
-            f"{day.isoformat()}: {unusable}",
-        )
-
-
-def _check_window(
-    record: str, trial: Trial, participant: Participant, value: TransplantInput
-) -> None:
-    visit = next((v for v in trial.schedule if v.name == TRANSPLANT_VISIT and not v.deleted), None)
-    if visit is None or visit.anchor is not Anchor.INJURY:
-        problem = (
-            "is not in its schedule"
-            if visit is None
-            else "is anchored to the transplant, not to the injury"
-        )
-        raise invalid(
-            f"trial {trial.code}",
-            "schedule visit",
-            TRANSPLANT_VISIT,
-            f"{problem}: the transplant window (days after injury) is not set",
-        )
-    earliest, latest = transplant_window(trial) or (0, 0)
-    days = (value.transplant_date - participant.injury_date).days
-    if not earliest <= days <= latest and value.protocol_deviation is None:
-        raise invalid(
-            record,
-            "transplant_date",
-            value.transplant_date.isoformat(),
-            f"is day {days} after injury, outside the transplant window (day {earliest}–"
-            f"{latest}): it can only be saved with a protocol deviation note",
-        )
-
-
 def _set_transplanted(session: Session, participant: Participant, reason: str) -> None:
     """Status ``transplanted`` through the participants service's status transition (its
     rules), with ``reason`` in the audit trail."""
@@ -362,6 +79,18 @@ def _set_transplanted(session: Session, participant: Participant, reason: str) -
         session.info["reason"] = previous
 
 
+def _ensure_visit_unlocked(session: Session, participant: Participant) -> None:
+    """Refuse a change to the transplant while the participant's ``transplant`` visit of
+    the schedule is recorded and locked (the lock freezes the visit and its data)."""
+    scheduled = next(
+        (v for v in participant.trial.schedule if v.name == TRANSPLANT_VISIT and not v.deleted),
+        None,
+    )
+    visit = None if scheduled is None else find_visit(session, participant, scheduled)
+    if visit is not None:
+        ensure_unlocked(visit, f"visit {TRANSPLANT_VISIT} of {participant.study_id}")
+
+
 # --- use cases --------------------------------------------------------------------------------
 
 
@@ -371,8 +100,8 @@ def record_transplant(
     user: str,
     trial_code: str,
     study_id: str,
-    data: dict[str, Any] | TransplantInput,
-) -> TransplantSummary:
+    data: Mapping[str, Any] | TransplantInput,
+) -> TransplantView:
     """Record the transplant of a released lot into an enrolled participant. Nothing is
     written if any rule is broken."""
     record = f"transplant of {study_id} (trial {trial_code})"
@@ -387,10 +116,11 @@ def record_transplant(
                 study_id,
                 f"already has a transplant (on {existing.transplant_date.isoformat()})",
             )
-        _check_participant(record, participant, value.transplant_date)
+        check_enrolled(record, participant)
+        check_date(record, participant, value.transplant_date)
         lot = find_lot(session, value.lot)
-        _check_lot(record, lot, value.transplant_date)
-        _check_window(record, participant.trial, participant, value)
+        check_lot(record, lot, value.transplant_date)
+        check_window(record, participant.trial, participant, value)
         transplant = Transplant(
             participant=participant,
             lot=lot,
@@ -409,7 +139,67 @@ def record_transplant(
             f"transplanted on {value.transplant_date.isoformat()} with lot {lot.lot_id}",
         )
         run_checks_for(session, participant)
-        return _summary(transplant)
+        return transplant_view(transplant)
+
+
+def _as_input(transplant: Transplant) -> dict[str, Any]:
+    """The recorded transplant as :class:`TransplantInput` fields."""
+    return {
+        "lot": transplant.lot.lot_id,
+        "transplant_date": transplant.transplant_date,
+        "dose_cells": transplant.dose_cells,
+        "volume_ul": transplant.volume_ul,
+        "injection_sites": transplant.injection_sites,
+        "surgeon": transplant.surgeon,
+        "protocol_deviation": transplant.protocol_deviation,
+    }
+
+
+def correct_transplant(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    changes: Mapping[str, Any],
+    reason: str | None,
+    expected_version: int | None = None,
+) -> TransplantView:
+    """Correct fields of a recorded transplant (``changes``: any of the fields of
+    :class:`TransplantInput`), with a reason in the audit trail.
+
+    The corrected record is validated whole and meets the rules of a new transplant
+    (dates, lot released and not expired on the date, window or deviation note), except
+    that the participant is no longer enrolled but transplanted. Refused without a
+    reason, when nothing changes, while the participant's ``transplant`` visit is locked,
+    and when the record is no longer at ``expected_version``.
+    """
+    record = f"transplant of {study_id} (trial {trial_code})"
+    reason = reason_given(reason, record)
+    with followup_unit(db, user=user, reason=reason) as session:
+        transplant = _find_transplant(session, trial_code, study_id)
+        participant = transplant.participant
+        _ensure_visit_unlocked(session, participant)
+        check_version(record, transplant.version, expected_version)
+        current = _as_input(transplant)
+        value = validated(TransplantInput, current | dict(changes), record)
+        new = value.model_dump()
+        changed = [f for f in new if new[f] != current[f]]
+        if not changed:
+            raise invalid(record, "changes", None, "change no field: every value is as recorded")
+        if not reason:
+            raise ReasonNeeded(f"{record}: changing {', '.join(changed)} needs a reason")
+        check_date(record, participant, value.transplant_date)
+        lot = find_lot(session, value.lot)
+        check_lot(record, lot, value.transplant_date)
+        check_window(record, participant.trial, participant, value)
+        transplant.lot = lot
+        for field in changed:
+            if field != "lot":
+                setattr(transplant, field, new[field])
+        session.flush()
+        run_checks_for(session, participant)
+        return transplant_view(transplant)
 
 
 def add_immunosuppression(
@@ -449,7 +239,8 @@ def add_immunosuppression(
         course = ImmunosuppressionCourse(transplant=transplant, **value.model_dump())
         session.add(course)
         session.flush()
-        return _course_view(course)
+        run_checks_for(session, transplant.participant)
+        return course_view(course)
 
 
 def stop_immunosuppression(
@@ -465,7 +256,7 @@ def stop_immunosuppression(
     """Record the stop date of an ongoing course. Changing a stop date already recorded
     needs a reason."""
     record = f"immunosuppression course {course_id} of {study_id} (trial {trial_code})"
-    day = validated(_StopInput, {"stop_on": stop_on}, record).stop_on
+    day = validated(StopInput, {"stop_on": stop_on}, record).stop_on
     raise_problems([not_after_today(record, "stop_on", day)])
     reason = reason_given(reason, "immunosuppression course")
     audit_reason = reason or "immunosuppression course stopped"
@@ -480,7 +271,7 @@ def stop_immunosuppression(
         if course.stop_on is not None and not reason:
             raise ReasonNeeded(
                 f"{record} was stopped on {course.stop_on.isoformat()}; changing its stop date "
-                "needs a reason (--reason)"
+                "needs a reason"
             )
         if day < course.start_on:
             raise invalid(
@@ -491,17 +282,20 @@ def stop_immunosuppression(
             )
         course.stop_on = day
         session.flush()
-        return _course_view(course)
+        run_checks_for(session, transplant.participant)
+        return course_view(course)
 
 
-def show_transplant(db: Database, *, trial_code: str, study_id: str) -> TransplantSummary:
-    with unit_of_work(db, user="(read)") as session:
-        return _summary(_find_transplant(session, trial_code, study_id))
+def show_transplant(db: Database, *, user: str, trial_code: str, study_id: str) -> TransplantView:
+    """A participant's transplant with its immunosuppression; :class:`NotFound` without one."""
+    with read_unit(db, user=user) as session:
+        return transplant_view(_find_transplant(session, trial_code, study_id))
 
 
-def chain_of_identity(
+def show_chain_of_identity(
     db: Database,
     *,
+    user: str,
     trial_code: str | None = None,
     study_id: str | None = None,
     lot_id: str | None = None,
@@ -518,7 +312,7 @@ def chain_of_identity(
                 )
             ]
         )
-    with unit_of_work(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         if lot_id is not None:
             lot = find_lot(session, lot_id)
             transplants = list(
@@ -533,7 +327,7 @@ def chain_of_identity(
             transplant = _find_transplant(session, trial_code, study_id)
             lot, transplants = transplant.lot, [transplant]
         return ChainOfIdentity(
-            line=line_summary(lot.line),
-            lot=lot_summary(lot),
-            transplants=tuple(_summary(t) for t in transplants),
+            line=line_view(lot.line),
+            lot=lot_view(lot),
+            transplants=tuple(transplant_view(t) for t in transplants),
         )

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from regencord.services.errors import NotFound, ReasonNeeded, invalid, invalid_file
-from regencord.services.unit import unit_of_work
-from regencord.services.validation import reason_given, validated
+from regencord.services.unit import read_unit, unit_of_work
+from regencord.services.validation import InputModel, reason_given, validated
 from regencord.store.db import Database
 from regencord.store.models import Anchor, ScheduledVisit, Site, Trial
 from regencord.store.models.base import utcnow
@@ -23,9 +23,7 @@ from regencord.store.models.base import utcnow
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
-class TrialInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TrialInput(InputModel):
     code: Code
     title: Annotated[str, Field(min_length=1, max_length=300)]
     phase: Annotated[str | None, Field(max_length=20)] = None
@@ -35,17 +33,13 @@ class TrialInput(BaseModel):
     """Generated demonstration data (the demo trial), labelled as such everywhere."""
 
 
-class SiteInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SiteInput(InputModel):
     code: Code
     name: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class VisitInput(BaseModel):
+class VisitInput(InputModel):
     """One visit of a schedule file: ``{name, anchor, day, window_before, window_after}``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[str, Field(min_length=1, max_length=60)]
     anchor: Anchor
@@ -55,9 +49,7 @@ class VisitInput(BaseModel):
     exam: bool = True
 
 
-class ScheduleInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ScheduleInput(InputModel):
     visits: Annotated[list[VisitInput], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -70,7 +62,7 @@ class ScheduleInput(BaseModel):
 
 
 @dataclass(frozen=True)
-class TrialSummary:
+class TrialView:
     code: str
     title: str
     phase: str | None
@@ -81,8 +73,8 @@ class TrialSummary:
     schedule: tuple[VisitInput, ...]
 
 
-def _summary(trial: Trial) -> TrialSummary:
-    return TrialSummary(
+def _summary(trial: Trial) -> TrialView:
+    return TrialView(
         code=trial.code,
         title=trial.title,
         phase=trial.phase,
@@ -112,7 +104,7 @@ def find_trial(session: Session, code: str) -> Trial:
     return trial
 
 
-def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) -> TrialSummary:
+def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) -> TrialView:
     """Register a new trial."""
     label = data.get("code", "(new)") if isinstance(data, dict) else data.code
     value = validated(TrialInput, data, f"trial {label}")
@@ -127,7 +119,7 @@ def create_trial(db: Database, *, user: str, data: dict[str, Any] | TrialInput) 
 
 def add_site(
     db: Database, *, user: str, trial_code: str, data: dict[str, Any] | SiteInput
-) -> TrialSummary:
+) -> TrialView:
     """Add a site (centre) to a trial."""
     value = validated(SiteInput, data, f"site of trial {trial_code}")
     with unit_of_work(db, user=user) as session:
@@ -165,7 +157,7 @@ def set_schedule(
     trial_code: str,
     schedule: dict[str, Any] | ScheduleInput,
     reason: str | None = None,
-) -> TrialSummary:
+) -> TrialView:
     """Set the trial's visit schedule. Changing an existing schedule needs a reason; visits
     no longer in the schedule are soft-deleted."""
     value = validated(ScheduleInput, schedule, f"schedule of trial {trial_code}")
@@ -207,6 +199,6 @@ def set_schedule(
         return _summary(trial)
 
 
-def show_trial(db: Database, code: str) -> TrialSummary:
-    with unit_of_work(db, user="(read)") as session:
+def show_trial(db: Database, code: str, *, user: str) -> TrialView:
+    with read_unit(db, user=user) as session:
         return _summary(find_trial(session, code))

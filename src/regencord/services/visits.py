@@ -1,21 +1,25 @@
 """Use cases: record a visit of the schedule as done or missed, see each visit's window
-status, and lock a visit (with its exams and measures) against changes.
+status, lock a visit (with its exams and measures) against changes, and delete a visit
+recorded by mistake.
 
-A visit's window runs from ``target - window_before`` to ``target + window_after`` days,
-where ``target`` is ``target_day`` days after its anchor: the injury date, or the
-participant's transplant date (unknown until the transplant is recorded).
+A participant has one visit record per visit of the schedule. Deleting it is a soft
+deletion with a reason (with the visit's exams and measures when asked); recording the
+visit again later (done, missed, or by recording an exam or measure at it) brings the
+same record back with a reason, its version counting on, so the audit trail of that one
+record tells the whole story; the exams and measures deleted with it stay deleted.
+
+A visit's window and its status follow :mod:`~regencord.services.windows`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import Enum
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from regencord.services import followup
+from regencord.services import validation
 from regencord.services.errors import ReasonNeeded, invalid
 from regencord.services.followup import (
     TRANSPLANT_VISIT,
@@ -27,12 +31,17 @@ from regencord.services.followup import (
     find_visit,
     find_visit_to_write,
     followup_unit,
-    parse_date,
-    raise_problems,
+    record_again,
     visit_label,
 )
 from regencord.services.quality import run_checks_for
-from regencord.services.unit import check_version
+from regencord.services.recording import live_at_visit
+from regencord.services.unit import check_version, read_unit
+from regencord.services.validation import parse_date, raise_problems, reason_given
+from regencord.services.windows import Window as Window
+from regencord.services.windows import WindowStatus as WindowStatus
+from regencord.services.windows import window_of as window_of
+from regencord.services.windows import window_status as window_status
 from regencord.store.db import Database
 from regencord.store.models import (
     Anchor,
@@ -48,60 +57,8 @@ from regencord.store.models.base import utcnow
 LOCK_REASON = "visit locked"
 
 
-class WindowStatus(Enum):
-    IN_WINDOW = "in window"
-    EARLY = "early"
-    """Done before its window opened."""
-    LATE = "late"
-    """Done after its window closed."""
-    MISSED = "missed"
-    PENDING = "pending"
-    """Not done yet; its window has not closed (or its anchor date is not known yet)."""
-    OVERDUE = "overdue"
-    """Not done and its window has closed."""
-    UNKNOWN = "anchor unknown"
-    """Done, but the anchor date (transplant) is not recorded, so the window is unknown."""
-
-
 @dataclass(frozen=True)
-class Window:
-    target: date
-    opens: date
-    closes: date
-
-
-def window_of(scheduled: ScheduledVisit, anchor: date | None) -> Window | None:
-    if anchor is None:
-        return None
-    target = anchor + timedelta(days=scheduled.target_day)
-    return Window(
-        target=target,
-        opens=target - timedelta(days=scheduled.window_before),
-        closes=target + timedelta(days=scheduled.window_after),
-    )
-
-
-def window_status(
-    window: Window | None, actual: date | None, missed: bool, on: date
-) -> WindowStatus:
-    """Where a visit stands against its window, as of the day ``on``."""
-    if missed:
-        return WindowStatus.MISSED
-    if actual is None:
-        if window is not None and on > window.closes:
-            return WindowStatus.OVERDUE
-        return WindowStatus.PENDING
-    if window is None:
-        return WindowStatus.UNKNOWN
-    if actual < window.opens:
-        return WindowStatus.EARLY
-    if actual > window.closes:
-        return WindowStatus.LATE
-    return WindowStatus.IN_WINDOW
-
-
-@dataclass(frozen=True)
-class VisitStatus:
+class VisitView:
     """One scheduled visit of a participant, done or not, against its window."""
 
     trial: str
@@ -136,7 +93,7 @@ def _status(
     scheduled: ScheduledVisit,
     visit: Visit | None,
     anchors: dict[Anchor, date | None] | None = None,
-) -> VisitStatus:
+) -> VisitView:
     if anchors is not None and scheduled.anchor in anchors:
         anchor = anchors[scheduled.anchor]
     else:
@@ -155,7 +112,7 @@ def _status(
     if visit is not None and visit.id is not None:
         exams = _count(session, ExamRecord, visit.id)
         measures = _count(session, FunctionalMeasure, visit.id)
-    return VisitStatus(
+    return VisitView(
         trial=participant.trial.code,
         participant=participant.study_id,
         visit=scheduled.name,
@@ -165,7 +122,7 @@ def _status(
         window_after=scheduled.window_after,
         anchor_date=anchor,
         window=window,
-        status=window_status(window, actual, missed, followup.today()),
+        status=window_status(window, actual, missed, validation.today()),
         recorded=visit is not None,
         actual_date=actual,
         by_transplant=by_transplant,
@@ -198,7 +155,7 @@ def record_visit(
     actual_date: date | str,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Record that a scheduled visit took place on ``actual_date``. Changing a recorded
     visit (its date, or a visit marked missed) needs a reason."""
     with followup_unit(db, user=user, reason=reason) as session:
@@ -211,12 +168,16 @@ def record_visit(
         if record is None:
             record = Visit(participant=participant, scheduled=scheduled, actual_date=when)
             session.add(record)
+        elif record.deleted:
+            check_version(label, record.version, expected_version)
+            record_again(record, label, reason)
+            record.actual_date, record.missed, record.missed_reason = when, False, None
         else:
             ensure_unlocked(record, label)
             check_version(label, record.version, expected_version)
             if not reason and (record.missed or record.actual_date != when):
                 was = "marked missed" if record.missed else f"recorded on {record.actual_date}"
-                raise ReasonNeeded(f"{label} was {was}; changing it needs a reason (--reason)")
+                raise ReasonNeeded(f"{label} was {was}; changing it needs a reason")
             record.actual_date, record.missed, record.missed_reason = when, False, None
         session.flush()
         run_checks_for(session, participant)
@@ -232,7 +193,7 @@ def mark_missed(
     visit: str,
     missed_reason: str,
     expected_version: int | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Record that a scheduled visit did not take place, and why (the reason also explains
     the change when the visit was recorded as done before)."""
     missed_reason = (missed_reason or "").strip()
@@ -241,7 +202,7 @@ def mark_missed(
         scheduled = find_scheduled(session, participant.trial, visit)
         label = visit_label(participant, scheduled)
         if not missed_reason:
-            raise invalid(label, "missed_reason", missed_reason, "is required (--reason)")
+            raise invalid(label, "missed_reason", missed_reason, "is required")
         if len(missed_reason) > 500:
             raise invalid(label, "missed_reason", missed_reason[:40] + "…", "is too long (500)")
         record = find_visit_to_write(session, participant, scheduled)
@@ -253,6 +214,10 @@ def mark_missed(
                 missed_reason=missed_reason,
             )
             session.add(record)
+        elif record.deleted:
+            check_version(label, record.version, expected_version)
+            record_again(record, label, missed_reason)
+            record.actual_date, record.missed, record.missed_reason = None, True, missed_reason
         else:
             ensure_unlocked(record, label)
             check_version(label, record.version, expected_version)
@@ -280,7 +245,7 @@ def lock_visit(
     study_id: str,
     visit: str,
     reason: str | None = None,
-) -> VisitStatus:
+) -> VisitView:
     """Lock a recorded visit, and with it its exams and measures, recording who locked it.
 
     Any user may lock for now; the user is stored with the lock.
@@ -309,7 +274,7 @@ def unlock_visit(
     study_id: str,
     visit: str,
     reason: str | None,
-) -> VisitStatus:
+) -> VisitView:
     """Unlock a locked visit so that it, its exams and measures can be changed again."""
     reason = (reason or "").strip() or None
     with followup_unit(db, user=user, reason=reason) as session:
@@ -320,7 +285,7 @@ def unlock_visit(
         if record is None or not record.locked:
             raise invalid(label, "locked", False, "is not locked")
         if reason is None:
-            raise ReasonNeeded(f"{label}: unlocking needs a reason (--reason)")
+            raise ReasonNeeded(f"{label}: unlocking needs a reason")
         record.locked, record.locked_by, record.locked_at = False, None, None
         session.flush()
         session.add(_lock_entry("unlock", user, record, reason))
@@ -334,9 +299,9 @@ def _lock_entry(action: str, user: str, visit: Visit, reason: str) -> AuditEntry
     )
 
 
-def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitStatus]:
+def list_visits(db: Database, *, user: str, trial_code: str, study_id: str) -> list[VisitView]:
     """Every visit of the schedule for one participant, in schedule order, with its status."""
-    with followup_unit(db, user="(read)") as session:
+    with read_unit(db, user=user) as session:
         participant = find_participant(session, trial_code, study_id)
         anchors = {a: anchor_date(session, participant, a) for a in Anchor}
         out = []
@@ -346,3 +311,61 @@ def list_visits(db: Database, *, trial_code: str, study_id: str) -> list[VisitSt
             record = find_visit(session, participant, scheduled)
             out.append(_status(session, participant, scheduled, record, anchors))
         return out
+
+
+@dataclass(frozen=True)
+class VisitDeletionResult:
+    """A visit deleted, and the records deleted with it."""
+
+    visit: VisitView
+    """The visit as it now stands (not recorded)."""
+    exams: tuple[int, ...]
+    measures: tuple[int, ...]
+
+
+def delete_visit(
+    db: Database,
+    *,
+    user: str,
+    trial_code: str,
+    study_id: str,
+    visit: str,
+    reason: str | None,
+    with_records: bool = False,
+    expected_version: int | None = None,
+) -> VisitDeletionResult:
+    """Delete (soft) a recorded visit, e.g. recorded for the wrong participant; needs a
+    reason. A visit holding exams or measures is deleted only ``with_records``: they are
+    deleted with it, with the same reason. Refused on a locked visit."""
+    reason = reason_given(reason, "visit")
+    with followup_unit(db, user=user, reason=reason) as session:
+        participant = find_participant(session, trial_code, study_id)
+        scheduled = find_scheduled(session, participant.trial, visit)
+        label = visit_label(participant, scheduled)
+        record = find_visit(session, participant, scheduled)
+        if record is None:
+            raise invalid(label, "visit", scheduled.name, "is not recorded: nothing to delete")
+        ensure_unlocked(record, label)
+        check_version(label, record.version, expected_version)
+        if not reason:
+            raise ReasonNeeded(f"{label}: deleting it needs a reason")
+        exams = live_at_visit(session, ExamRecord, record)
+        measures = live_at_visit(session, FunctionalMeasure, record)
+        if (exams or measures) and not with_records:
+            raise invalid(
+                label,
+                "with_records",
+                None,
+                f"the visit has {len(exams)} exam(s) and {len(measures)} measure(s): delete "
+                "them with it or not at all",
+            )
+        now = utcnow()
+        for gone in (*exams, *measures, record):
+            gone.deleted_at, gone.deleted_reason = now, reason
+        session.flush()
+        run_checks_for(session, participant)
+        return VisitDeletionResult(
+            visit=_status(session, participant, scheduled, None),
+            exams=tuple(e.id for e in exams),
+            measures=tuple(m.id for m in measures),
+        )

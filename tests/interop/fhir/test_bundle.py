@@ -161,13 +161,13 @@ def test_bundle_is_deterministic() -> None:
 def test_service_and_cli(db: Database, tmp_path: Path) -> None:
     build_demo(db)
     out = tmp_path / "out" / "bundle.json"
-    summary = export_fhir(db, DEMO_TRIAL_CODE, out)
+    summary = export_fhir(db, DEMO_TRIAL_CODE, out, user="reader")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert summary.resources["Patient"] == 4 and len(data["entry"]) == sum(
         summary.resources.values()
     )
     with pytest.raises(ExportError, match="folder"):
-        export_fhir(db, DEMO_TRIAL_CODE, tmp_path)
+        export_fhir(db, DEMO_TRIAL_CODE, tmp_path, user="reader")
     cli = tmp_path / "cli.json"
     args = ["export", "--trial", DEMO_TRIAL_CODE, "--format", "fhir", "--out", str(cli)]
     result = CliRunner().invoke(app, [*args, "--db", cli_url(db)])

@@ -168,7 +168,7 @@ def demo_trial(folder: Path) -> ExportTrial:
     read back by the export service."""
     import regencord.store.audit  # noqa: F401  (installs the audit listeners)
     from regencord.demo import DEMO_TRIAL_CODE, build_demo
-    from regencord.services.interop_export import load_export_trial
+    from regencord.services.interop_export import show_export_trial
     from regencord.store.db import Database
     from regencord.store.models import Base
 
@@ -176,6 +176,6 @@ def demo_trial(folder: Path) -> ExportTrial:
     try:
         Base.metadata.create_all(db.engine)
         build_demo(db)
-        return load_export_trial(db, DEMO_TRIAL_CODE)
+        return show_export_trial(db, DEMO_TRIAL_CODE, user="reader")
     finally:
         db.dispose()

@@ -24,7 +24,7 @@ from regencord.services.interop_export import (
     ExportError,
     export_fhir,
     export_sdtm,
-    load_export_trial,
+    show_export_trial,
 )
 from regencord.store.db import Database
 from tests.exam_files import c5_incomplete_exam
@@ -93,11 +93,13 @@ def _column(folder: Path, entry: dict[str, object], name: str) -> list[str]:
 def test_service_exports_the_demo_trial(db: Database, tmp_path: Path) -> None:
     build_demo(db)
     target = tmp_path / "out" / "sdtm"
-    summary = export_sdtm(db, DEMO_TRIAL_CODE, target)
-    expected = build_datasets(load_export_trial(db, DEMO_TRIAL_CODE))
+    summary = export_sdtm(db, DEMO_TRIAL_CODE, target, user="reader")
+    expected = build_datasets(show_export_trial(db, DEMO_TRIAL_CODE, user="reader"))
     assert summary.records == {d.name: len(d.rows) for d in expected}
     exams = [
-        e.exam for p in load_export_trial(db, DEMO_TRIAL_CODE).data.participants for e in p.exams
+        e.exam
+        for p in show_export_trial(db, DEMO_TRIAL_CODE, user="reader").data.participants
+        for e in p.exams
     ]
     non_key = sum(s.lowest_non_key_muscle is not None for e in exams for s in (e.right, e.left))
     assert summary.records["DM"] == 4 and summary.records["RS"] == 160 * len(exams) + non_key
@@ -106,9 +108,9 @@ def test_service_exports_the_demo_trial(db: Database, tmp_path: Path) -> None:
         assert rows == [[text(v) for v in row] for row in d.rows]
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]
     with pytest.raises(ExportError, match="not an empty folder"):
-        export_sdtm(db, DEMO_TRIAL_CODE, target)
+        export_sdtm(db, DEMO_TRIAL_CODE, target, user="reader")
     with pytest.raises(NotFound):
-        export_sdtm(db, "NO-SUCH", tmp_path / "other")
+        export_sdtm(db, "NO-SUCH", tmp_path / "other", user="reader")
     assert not (tmp_path / "other").exists()
 
 
@@ -141,7 +143,7 @@ def test_stored_impairment_reasons_and_comments_reach_both_exports(
         db, user=USER, trial_code=TRIAL, study_id="P01", visit="baseline", exam=exam,
         exam_date="2024-01-10", impairments=reasons, comments="spasticity, limited exam",
     )  # fmt: skip
-    export_sdtm(db, TRIAL, tmp_path / "sdtm")
+    export_sdtm(db, TRIAL, tmp_path / "sdtm", user="reader")
     header, rows = _csv(tmp_path / "sdtm" / "supprs.csv")
     supp = [dict(zip(header, r, strict=True)) for r in rows]
     header, rows = _csv(tmp_path / "sdtm" / "rs.csv")
@@ -158,7 +160,7 @@ def test_stored_impairment_reasons_and_comments_reach_both_exports(
     }
     header, rows = _csv(tmp_path / "sdtm" / "co.csv")
     assert [r[header.index("COVAL")] for r in rows] == ["spasticity, limited exam"]
-    export_fhir(db, TRIAL, tmp_path / "bundle.json")
+    export_fhir(db, TRIAL, tmp_path / "bundle.json", user="reader")
     bundle = json.loads((tmp_path / "bundle.json").read_text(encoding="utf-8"))
     (panel,) = [
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"

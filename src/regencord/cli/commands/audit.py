@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from regencord.cli.followup import table
-from regencord.cli.options import DbOption, fail, run, say
+from regencord.cli.options import DbOption, UserOption, fail, run, say, user_of
 from regencord.services import audit
 from regencord.services.database import Database
 
@@ -42,13 +42,14 @@ def show(
     if record is not None and table_name is None:
         fail(["--record needs --table"])
 
-    def action(database: Database) -> list[audit.AuditLine]:
-        return audit.audit_trail(
+    def action(database: Database) -> list[audit.AuditRowView]:
+        return audit.show_audit_trail(
             database,
             trial_code=trial,
             table=table_name,
             record_id=record,
-            user=user,
+            user=user_of(None),
+            made_by=user,
             limit=limit,
         )
 
@@ -81,13 +82,16 @@ def verify(
         typer.Option("--trial", help="Compare only this trial's records.", show_default=False),
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Check the audit trail's hash chain and values.
 
     Checks that the hash chain is intact (no row changed, removed or inserted) and that
     every audited value equals the last value its audit trail records. Exit status 2
     naming the first broken row or record."""
-    found = run(db, lambda database: audit.verify_audit(database, trial_code=trial))
+    found = run(
+        db, lambda database: audit.verify_audit(database, user=user_of(user), trial_code=trial)
+    )
     if not found.intact:
         fail([f"audit trail broken: {found.problem}"])
     scope = f"records of trial {trial}" if trial else "records"

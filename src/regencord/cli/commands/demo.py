@@ -74,7 +74,7 @@ def demo(
         with reported():
             initialise(database)
             built = build_demo(database)
-            report = write_report(database, DEMO_TRIAL_CODE, html=out / "report.html")
+            report = write_report(database, DEMO_TRIAL_CODE, user="demo", html=out / "report.html")
     finally:
         database.dispose()
     console.print(

@@ -16,11 +16,12 @@ from regencord.cli.followup import (
     TrialOption,
     VisitOption,
     counted,
+    replacing,
     table,
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import exams
-from regencord.services.exams import ExamSummary
+from regencord.services.exams import ExamView
 from regencord.store.db import Database
 
 app = typer.Typer(no_args_is_help=True, help="ISNCSCI exams taken at visits.")
@@ -40,7 +41,7 @@ RESULT_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 """The classification table's columns, as in ``regencord classify``."""
 
 
-def _results(e: ExamSummary) -> list[str]:
+def _results(e: ExamView) -> list[str]:
     return ["/".join(e.results[c] for c in columns) for _, columns in RESULT_COLUMNS]
 
 
@@ -68,19 +69,21 @@ def add(
 ) -> None:
     """Validate, classify and store an exam (date defaults to the visit's)."""
 
-    def action(d: Database) -> ExamSummary:
+    def action(d: Database) -> ExamView:
         data = exams.load_exam_file(file)
-        return exams.record_exam(
-            d,
-            user=user_of(user),
-            trial_code=trial,
-            study_id=participant,
-            visit=visit,
-            exam=data,
-            exam_date=date,
-            examiner=examiner,
-            replace=replace,
-            reason=reason,
+        return replacing(
+            lambda: exams.record_exam(
+                d,
+                user=user_of(user),
+                trial_code=trial,
+                study_id=participant,
+                visit=visit,
+                exam=data,
+                exam_date=date,
+                examiner=examiner,
+                replace=replace,
+                reason=reason,
+            )
         )
 
     e = run(db, action)
@@ -99,10 +102,15 @@ def show(
         bool, typer.Option("--json", help="Print the stored exams and classifications as JSON.")
     ] = False,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """A participant's exams (or one visit's) with their classification."""
+    who = user_of(user)
     found = run(
-        db, lambda d: exams.list_exams(d, trial_code=trial, study_id=participant, visit=visit)
+        db,
+        lambda d: exams.list_exams(
+            d, user=who, trial_code=trial, study_id=participant, visit=visit
+        ),
     )
     if as_json:
         items = [

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from regencord.cli.options import DbOption, UserOption, run, say, user_of
-from regencord.services import product
+from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
+from regencord.services import product, validation
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -106,7 +105,7 @@ def qc(
         "spec_min": minimum,
         "spec_max": maximum,
         "expected": expected,
-        "tested_on": on or date.today().isoformat(),
+        "tested_on": on or validation.today().isoformat(),
     }
     shown, lot = run(
         db, lambda d: product.record_qc(d, user=user_of(user), lot_id=lot_id, data=data)
@@ -118,6 +117,35 @@ def qc(
     )
     if not shown.passed and lot.status == "released":
         say(f"warning: lot {lot.lot_id} is released; reject it if it must not be used")
+
+
+@app.command("qc-void")
+def qc_void(
+    lot_id: Annotated[str, typer.Argument(help="Lot id.")],
+    result_id: Annotated[
+        int, typer.Argument(metavar="RESULT", help="QC result id (lot show lists them).")
+    ],
+    reason: ReasonOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Void a mistaken QC result (with --reason).
+
+    The result no longer counts; a release recorded on it is withdrawn and the lot
+    awaits release again.
+    """
+    done = run(
+        db,
+        lambda d: product.void_qc(
+            d, user=user_of(user), lot_id=lot_id, result_id=result_id, reason=reason
+        ),
+    )
+    say(f"lot {done.lot.lot_id}: QC result {result_id} ({done.voided}) voided")
+    if done.withdrawn is not None:
+        say(
+            f"lot {done.lot.lot_id}: the release ({done.withdrawn}) rested on it and is "
+            f"withdrawn; the lot is {done.lot.status}"
+        )
 
 
 @app.command("release")
@@ -155,13 +183,17 @@ def reject(
 
 
 @app.command("show")
-def show(lot_id: Annotated[str, typer.Argument(help="Lot id.")], db: DbOption = None) -> None:
+def show(
+    lot_id: Annotated[str, typer.Argument(help="Lot id.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """Show a lot and its QC results.
 
     QC results against their specifications, missing assays, release decisions.
     """
-    lot = run(db, lambda d: product.show_lot(d, lot_id))
-    for line in lot.lines():
+    lot = run(db, lambda d: product.show_lot(d, lot_id, user=user_of(user)))
+    for line in lot.lines(ids=True):
         say(line)
     if lot.status == "awaiting release":
         say("releasable" if lot.releasable else "not releasable:")

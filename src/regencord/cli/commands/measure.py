@@ -14,11 +14,12 @@ from regencord.cli.followup import (
     ParticipantOption,
     TrialOption,
     VisitOption,
+    replacing,
     table,
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import measures
-from regencord.services.measures import MeasureSummary
+from regencord.services.measures import MeasureView
 from regencord.store.db import Database
 
 app = typer.Typer(no_args_is_help=True, help="Functional measures taken at visits.")
@@ -58,7 +59,7 @@ def add(
 ) -> None:
     """Record a measure taken at a visit."""
 
-    def action(d: Database) -> MeasureSummary:
+    def action(d: Database) -> MeasureView:
         given: dict[str, Any] = {
             "value": int(value) if value is not None and value.is_integer() else value,
             "seconds": seconds,
@@ -70,17 +71,19 @@ def add(
         data = {k: v for k, v in given.items() if v is not None}
         if items is not None:
             data["items"] = measures.load_scim_file(items)
-        return measures.add_measure(
-            d,
-            user=user_of(user),
-            trial_code=trial,
-            study_id=participant,
-            visit=visit,
-            kind=kind,
-            data=data,
-            measure_date=date,
-            replace=replace,
-            reason=reason,
+        return replacing(
+            lambda: measures.add_measure(
+                d,
+                user=user_of(user),
+                trial_code=trial,
+                study_id=participant,
+                visit=visit,
+                kind=kind,
+                data=data,
+                measure_date=date,
+                replace=replace,
+                reason=reason,
+            )
         )
 
     m = run(db, action)
@@ -97,11 +100,15 @@ def list_(
     participant: ParticipantOption,
     visit: OptionalVisit = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """A participant's measures (or one visit's)."""
+    who = user_of(user)
     found = run(
         db,
-        lambda d: measures.list_measures(d, trial_code=trial, study_id=participant, visit=visit),
+        lambda d: measures.list_measures(
+            d, user=who, trial_code=trial, study_id=participant, visit=visit
+        ),
     )
     if not found:
         say(f"no measures of {participant}" + (f" at {visit}" if visit else ""))

@@ -23,7 +23,7 @@ from regencord.cli.options import (
     user_of,
 )
 from regencord.services import participants
-from regencord.services.participants import ParticipantSummary, transition_text
+from regencord.services.participants import ParticipantView, transition_text
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -248,7 +248,7 @@ def show(
         say(line)
 
 
-def profile_lines(p: ParticipantSummary) -> list[str]:
+def profile_lines(p: ParticipantView) -> list[str]:
     lines = [
         f"participant {p.study_id} of trial {p.trial}, site {p.site}",
         f"  status {p.status.value} (version {p.version})",

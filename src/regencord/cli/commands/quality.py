@@ -10,7 +10,7 @@ import typer
 from regencord.cli.followup import counted, table
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import quality
-from regencord.services.quality import CheckView, QueryView
+from regencord.services.quality import QualityRuleView, QueryView
 from regencord.store.db import Database
 
 check = typer.Typer(
@@ -38,7 +38,7 @@ def run_checks(
         fail(["--trial is required to run the checks"])
     name = trial
 
-    def action(database: Database) -> quality.CheckRun:
+    def action(database: Database) -> quality.RuleRunResult:
         return quality.run_checks(database, user=user_of(user), trial_code=name)
 
     done = run(db, action)
@@ -52,7 +52,7 @@ def run_checks(
         say(f"opened query {query_id}")
 
 
-def _settings_lines(views: list[CheckView]) -> list[str]:
+def _settings_lines(views: list[QualityRuleView]) -> list[str]:
     rows = [
         (v.code, v.enabled, ", ".join(f"{k}={n}" for k, n in v.parameters.items()) or "-", v.title)
         for v in views
@@ -61,9 +61,11 @@ def _settings_lines(views: list[CheckView]) -> list[str]:
 
 
 @check.command("list")
-def list_checks(trial: TrialOption, db: DbOption = None) -> None:
+def list_checks(trial: TrialOption, db: DbOption = None, user: UserOption = None) -> None:
     """The built-in checks as the trial has set them."""
-    for line in _settings_lines(run(db, lambda d: quality.check_settings(d, trial_code=trial))):
+    for line in _settings_lines(
+        run(db, lambda d: quality.list_quality_rules(d, user=user_of(user), trial_code=trial))
+    ):
         say(line)
 
 
@@ -91,8 +93,8 @@ def configure(
             fail([f"--param {item!r}: expected KEY=VALUE"])
         values[key.strip()] = value.strip()
 
-    def action(database: Database) -> CheckView:
-        return quality.configure_check(
+    def action(database: Database) -> QualityRuleView:
+        return quality.configure_rule(
             database,
             user=user_of(user),
             trial_code=trial,
@@ -132,9 +134,15 @@ def queries(
         typer.Option("--state", help="Only queries in this state: open, answered, closed."),
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """List data queries by trial, site and state."""
-    found = run(db, lambda d: quality.list_queries(d, trial_code=trial, site=site, state=state))
+    found = run(
+        db,
+        lambda d: quality.list_queries(
+            d, user=user_of(user), trial_code=trial, site=site, state=state
+        ),
+    )
     if not found:
         say("no queries")
         return
@@ -156,9 +164,13 @@ def _show(view: QueryView) -> None:
 
 
 @query.command("show")
-def show(query_id: Annotated[int, typer.Argument(help="Query id.")], db: DbOption = None) -> None:
+def show(
+    query_id: Annotated[int, typer.Argument(help="Query id.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """A query with every step."""
-    _show(run(db, lambda d: quality.get_query(d, query_id)))
+    _show(run(db, lambda d: quality.show_query(d, query_id, user=user_of(user))))
 
 
 @query.command("answer")

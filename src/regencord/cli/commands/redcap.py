@@ -22,7 +22,7 @@ from regencord.isncsci.files import OutputError, atomic_write
 from regencord.services.database import Database
 from regencord.services.redcap import (
     EventMap,
-    RedcapImport,
+    RedcapImportResult,
     export_rows,
     import_records,
     write_rows,
@@ -147,7 +147,7 @@ def import_(
     transaction; every bad row is reported by record, event and field, and nothing is
     written."""
 
-    def action(d: Database) -> RedcapImport:
+    def action(d: Database) -> RedcapImportResult:
         mapping = EventMap.load(events)
         return import_records(d, user=user_of(user), trial_code=trial, path=records, events=mapping)
 
@@ -173,13 +173,19 @@ def export(
         ),
     ],
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Export a trial's exams for REDCap.
 
     Writes the trial's exams as isncsci_exam rows for REDCap's data import: cells with
     tags and impairment reasons, VAC/DAP, non-key muscles, date, examiner, comments and
     the stored results."""
-    rows = run(db, lambda d: export_rows(d, trial_code=trial, events=EventMap.load(events)))
+    rows = run(
+        db,
+        lambda d: export_rows(
+            d, user=user_of(user), trial_code=trial, events=EventMap.load(events)
+        ),
+    )
     try:
         with atomic_write(output) as f:
             write_rows(rows, f)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from regencord.cli.followup import TrialOption, counted
-from regencord.cli.options import DbOption, run, say
+from regencord.cli.options import DbOption, UserOption, run, say, user_of
 
 
 def report(
@@ -29,12 +29,18 @@ def report(
         ),
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Write the trial report: flow, baseline, efficacy against natural history, walking
     prognosis, safety, and one section per participant (self-contained HTML)."""
     from regencord.services.reporting import write_report  # plots, PDF: only when used
 
-    summary = run(db, lambda d: write_report(d, trial, html=output, pdf=pdf, responders=responders))
+    summary = run(
+        db,
+        lambda d: write_report(
+            d, trial, user=user_of(user), html=output, pdf=pdf, responders=responders
+        ),
+    )
     who = counted(summary.participants, "participant")
     say(f"report of trial {summary.trial} ({who}): {summary.html}")
     if summary.pdf is not None:

@@ -17,14 +17,15 @@ from regencord.cli.followup import (
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import safety
-from regencord.store.models import AeOutcome, Relatedness
+from regencord.services.validation import choices_of
+from regencord.store.models import AeResolution, Relatedness
 
 ae = typer.Typer(no_args_is_help=True, help="Adverse events.")
 imaging = typer.Typer(no_args_is_help=True, help="Imaging findings (mass, syrinx, lesion).")
 rehab = typer.Typer(no_args_is_help=True, help="Rehabilitation sessions.")
 
-RELATEDNESS = safety.choices_of(Relatedness)
-OUTCOMES = safety.choices_of(AeOutcome)
+RELATEDNESS = choices_of(Relatedness)
+OUTCOMES = choices_of(AeResolution)
 
 TERM = "Adverse event term (verbatim or MedDRA PT)."
 ONSET = "Onset date."
@@ -69,7 +70,7 @@ NewOutcome = Annotated[
 ]
 
 
-def _ae_line(e: safety.AdverseEventSummary) -> str:
+def _ae_line(e: safety.AdverseEventView) -> str:
     serious = "serious, " if e.serious else ""
     what = f"{e.term}, grade {e.ctcae_grade}, {serious}{e.outcome.value}"
     return f"adverse event {e.id} of {e.participant}: {what}"
@@ -164,10 +165,18 @@ def ae_update(
 
 @ae.command("list")
 def ae_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Adverse events of a trial (or one participant), by onset."""
-    found = run(db, lambda d: safety.list_adverse_events(d, trial_code=trial, study_id=participant))
+    found = run(
+        db,
+        lambda d: safety.list_adverse_events(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     if not found:
         say("no adverse events")
         return
@@ -230,11 +239,17 @@ def imaging_add(
 
 @imaging.command("list")
 def imaging_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Imaging findings of a trial (or one participant), by date."""
     found = run(
-        db, lambda d: safety.list_imaging_findings(d, trial_code=trial, study_id=participant)
+        db,
+        lambda d: safety.list_imaging_findings(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
     )
     if not found:
         say("no imaging findings")
@@ -281,13 +296,21 @@ def rehab_add(
 
 @rehab.command("list")
 def rehab_list(
-    trial: TrialOption, participant: OptionalParticipant = None, db: DbOption = None
+    trial: TrialOption,
+    participant: OptionalParticipant = None,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """List rehabilitation sessions, with totals.
 
     The sessions of a trial (or one participant), by date.
     """
-    found = run(db, lambda d: safety.list_rehab_sessions(d, trial_code=trial, study_id=participant))
+    found = run(
+        db,
+        lambda d: safety.list_rehab_sessions(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     if not found:
         say("no rehabilitation sessions")
         return

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from regencord.cli.followup import TrialOption
-from regencord.cli.options import DbOption, run, say
-from regencord.services.timeline import Timeline, participant_timeline
+from regencord.cli.options import DbOption, UserOption, run, say, user_of
+from regencord.services.timeline import Timeline, show_timeline
 
 
 def lines_of(t: Timeline) -> list[str]:
@@ -34,12 +34,13 @@ def timeline(
     study_id: Annotated[str, typer.Argument(help="The participant's study id.")],
     trial: TrialOption,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Everything about one participant, in date order.
 
     Visits (window status, exams, measures), transplant and lot, adverse events, imaging,
     rehabilitation.
     """
-    t = run(db, lambda d: participant_timeline(d, trial, study_id))
+    t = run(db, lambda d: show_timeline(d, trial, study_id, user=user_of(user)))
     for line in lines_of(t):
         say(line)

@@ -51,6 +51,7 @@ def export(
         ),
     ] = ExportFormat.transfer,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Export one trial. transfer (default): one CSV per table (soft-deleted rows, versions,
     timestamps and the audit trail included) and manifest.json with row counts and SHA-256
@@ -62,7 +63,7 @@ def export(
     if target is None:
         fail(["--out (or --to) is required: where to write the export"])
     if format_ is ExportFormat.sdtm:
-        sdtm = run(db, lambda d: interop_export.export_sdtm(d, trial, target))
+        sdtm = run(db, lambda d: interop_export.export_sdtm(d, trial, target, user=user_of(user)))
         rows = sum(sdtm.records.values())
         say(
             f"trial {sdtm.trial} exported as SDTM-style datasets to {sdtm.folder}: "
@@ -71,11 +72,13 @@ def export(
         )
         return
     if format_ is ExportFormat.fhir:
-        fhir = run(db, lambda d: interop_export.export_fhir(d, trial, target))
+        fhir = run(db, lambda d: interop_export.export_fhir(d, trial, target, user=user_of(user)))
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(fhir.resources.items()))
         say(f"trial {fhir.trial} exported as a FHIR R4 Bundle to {fhir.path}: {kinds}")
         return
-    report = run(db, lambda d: transfer.export_trial(d, trial_code=trial, folder=target))
+    report = run(
+        db, lambda d: transfer.export_trial(d, user=user_of(user), trial_code=trial, folder=target)
+    )
     say(
         f"trial {report.trial} exported to {report.folder}: {report.rows} rows in "
         f"{len(report.files)} files (schema {report.schema_revision})"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
+from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import transplants
 
 app = typer.Typer(
@@ -75,10 +75,87 @@ def add(
     )
 
 
+@app.command("correct")
+def correct(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    lot: Annotated[str | None, typer.Option(help="Lot id of the transplanted cells.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Transplant date.")
+    ] = None,
+    dose: Annotated[
+        str | None, typer.Option(metavar="CELLS", help="Number of cells, e.g. 2000000.")
+    ] = None,
+    volume: Annotated[str | None, typer.Option(metavar="µL", help="Injected volume in µL.")] = None,
+    sites: Annotated[
+        str | None,
+        typer.Option(metavar="LEVELS", help="Injection sites, comma-separated: 'C4, C5'."),
+    ] = None,
+    surgeon: Annotated[str | None, typer.Option(help="Operating surgeon.")] = None,
+    deviation: Annotated[
+        str | None,
+        typer.Option(help="Protocol deviation note (empty: none; required outside the window)."),
+    ] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-version",
+            metavar="N",
+            help="Refuse the correction unless the record is still at this version.",
+        ),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Correct a recorded transplant (needs --reason).
+
+    Only the options given change; the corrected record must meet the rules of a new
+    transplant. Refused while the participant's transplant visit is locked.
+    """
+    given = {
+        "lot": lot,
+        "transplant_date": date,
+        "dose_cells": dose,
+        "volume_ul": volume,
+        "injection_sites": sites,
+        "surgeon": surgeon,
+        "protocol_deviation": deviation,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        fail([f"transplant of {participant} (trial {trial}): no field to correct given"])
+    t = run(
+        db,
+        lambda d: transplants.correct_transplant(
+            d,
+            user=user_of(user),
+            trial_code=trial,
+            study_id=participant,
+            changes=changes,
+            reason=reason,
+            expected_version=expected_version,
+        ),
+    )
+    say(f"participant {t.study_id} of trial {t.trial}: transplant corrected (version {t.version})")
+    for line in t.lines():
+        say(line)
+
+
 @app.command("show")
-def show(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
+def show(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """Show a participant's transplant and immunosuppression."""
-    t = run(db, lambda d: transplants.show_transplant(d, trial_code=trial, study_id=participant))
+    t = run(
+        db,
+        lambda d: transplants.show_transplant(
+            d, user=user_of(user), trial_code=trial, study_id=participant
+        ),
+    )
     for line in t.lines():
         say(line)
 
@@ -89,6 +166,7 @@ def chain(
     participant: Annotated[str | None, typer.Option(help="Participant study id.")] = None,
     lot: Annotated[str | None, typer.Option(help="Lot id (instead of a participant).")] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Show the chain of identity.
 
@@ -96,8 +174,8 @@ def chain(
     """
     c = run(
         db,
-        lambda d: transplants.chain_of_identity(
-            d, trial_code=trial, study_id=participant, lot_id=lot
+        lambda d: transplants.show_chain_of_identity(
+            d, user=user_of(user), trial_code=trial, study_id=participant, lot_id=lot
         ),
     )
     say(str(c))

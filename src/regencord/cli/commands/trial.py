@@ -47,7 +47,7 @@ def schedule(
     window_after, exam}]', with anchor 'injury' or 'transplant'.
     """
 
-    def action(d: Database) -> trials.TrialSummary:
+    def action(d: Database) -> trials.TrialView:
         data = trials.read_schedule_file(file)
         return trials.set_schedule(
             d, user=user_of(user), trial_code=code, schedule=data, reason=reason
@@ -58,9 +58,11 @@ def schedule(
 
 
 @app.command("show")
-def show(code: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+def show(
+    code: Annotated[str, typer.Argument()], db: DbOption = None, user: UserOption = None
+) -> None:
     """Show a trial, its sites and schedule."""
-    t = run(db, lambda d: trials.show_trial(d, code))
+    t = run(db, lambda d: trials.show_trial(d, code, user=user_of(user)))
     say(f"{t.code}: {t.title}")
     say(f"  phase {t.phase or '-'}, registry {t.registry_id or '-'}, sponsor {t.sponsor or '-'}")
     for site_code, name in t.sites:

@@ -10,14 +10,14 @@ import typer
 from regencord.cli.followup import ParticipantOption, TrialOption, VisitOption, table
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import visits
-from regencord.services.visits import VisitStatus, WindowStatus
+from regencord.services.visits import VisitView, WindowStatus
 
 app = typer.Typer(
     no_args_is_help=True, help="Visits of the schedule: done or missed, window status, locks."
 )
 
 
-def _where(v: VisitStatus) -> str:
+def _where(v: VisitView) -> str:
     if v.status is WindowStatus.UNKNOWN:
         return f"{v.status.value} (no {v.anchor.value} date recorded)"
     if v.days_from_target is not None and v.window is not None:
@@ -129,13 +129,62 @@ def unlock(
     say(f"visit {v.visit} of {v.participant} unlocked")
 
 
+@app.command("delete")
+def delete(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    visit: VisitOption,
+    with_records: Annotated[
+        bool,
+        typer.Option("--with-records", help="Delete the visit's exams and measures with it."),
+    ] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+    reason: ReasonOption = None,
+) -> None:
+    """Delete a visit recorded by mistake (needs --reason).
+
+    The visit can be recorded again later, with a reason; its exams and measures are
+    deleted with it only with --with-records, and stay deleted.
+    """
+    gone = run(
+        db,
+        lambda d: visits.delete_visit(
+            d,
+            user=user_of(user),
+            trial_code=trial,
+            study_id=participant,
+            visit=visit,
+            reason=reason,
+            with_records=with_records,
+        ),
+        flags={"with_records": "--with-records"},
+    )
+    v = gone.visit
+    with_them = [
+        f"{label} {', '.join(map(str, ids))}"
+        for label, ids in (("exam", gone.exams), ("measure", gone.measures))
+        if ids
+    ]
+    extra = f" with {' and '.join(with_them)}" if with_them else ""
+    say(f"visit {v.visit} of {v.participant} deleted{extra}")
+
+
 @app.command("list")
-def list_(trial: TrialOption, participant: ParticipantOption, db: DbOption = None) -> None:
+def list_(
+    trial: TrialOption,
+    participant: ParticipantOption,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
     """List a participant's visits, with windows and status.
 
     Every visit of the schedule: target day, window, date, status, exams, measures, lock.
     """
-    rows = run(db, lambda d: visits.list_visits(d, trial_code=trial, study_id=participant))
+    rows = run(
+        db,
+        lambda d: visits.list_visits(d, user=user_of(user), trial_code=trial, study_id=participant),
+    )
     headers = ["Visit", "Day", "Target", "Window", "Date", "Status", "Exams", "Measures", "Locked"]
     lines = []
     for v in rows:

@@ -18,7 +18,7 @@ from regencord.store.models.product import CellLine, Lot, LotDecision, QcResult,
 from regencord.store.models.quality import CheckSetting, Query, QueryState, QueryStep
 from regencord.store.models.safety import (
     AdverseEvent,
-    AeOutcome,
+    AeResolution,
     ImagingFinding,
     Modality,
     RehabSession,
@@ -29,7 +29,7 @@ from regencord.store.models.visit import Visit
 
 __all__ = [
     "AdverseEvent",
-    "AeOutcome",
+    "AeResolution",
     "Anchor",
     "AuditEntry",
     "Base",

@@ -23,8 +23,9 @@ class Relatedness(Enum):
     DEFINITE = "definite"
 
 
-class AeOutcome(Enum):
-    """Outcome of an adverse event (CDISC AEOUT terms)."""
+class AeResolution(Enum):
+    """How an adverse event ended or stands (CDISC AEOUT terms; stored in the column
+    ``outcome``): the resolution of the event, not an outcome measure."""
 
     RECOVERED = "recovered"
     RECOVERING = "recovering"
@@ -82,7 +83,7 @@ class AdverseEvent(Record):
     related_to_cells: Mapped[Relatedness] = mapped_column(enum_column(Relatedness))
     related_to_surgery: Mapped[Relatedness] = mapped_column(enum_column(Relatedness))
     related_to_immunosuppression: Mapped[Relatedness] = mapped_column(enum_column(Relatedness))
-    outcome: Mapped[AeOutcome] = mapped_column(enum_column(AeOutcome))
+    outcome: Mapped[AeResolution] = mapped_column(enum_column(AeResolution))
     action_taken: Mapped[str | None] = mapped_column(String(300))
 
     participant: Mapped[Participant] = relationship()
