@@ -38,15 +38,9 @@ from regencord.services.validation import (
     validated,
 )
 from regencord.store.db import Database
-from regencord.store.models import (
-    AdverseEvent,
-    AeResolution,
-    ImagingFinding,
-    Modality,
-    Participant,
-    RehabSession,
-    Relatedness,
-)
+from regencord.store.models import AdverseEvent, ImagingFinding, Modality, Participant, RehabSession
+from regencord.store.models import AeResolution as AeResolution  # re-exported: the CLI's choices
+from regencord.store.models import Relatedness as Relatedness  # re-exported: the CLI's choices
 
 RelatednessField = Annotated[Relatedness, choice_field(Relatedness)]
 

@@ -22,7 +22,7 @@ from regencord.cli.followup import (
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import exams
 from regencord.services.exams import ExamView
-from regencord.store.db import Database
+from regencord.services.database import Database
 
 app = typer.Typer(no_args_is_help=True, help="ISNCSCI exams taken at visits.")
 

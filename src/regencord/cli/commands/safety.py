@@ -17,8 +17,8 @@ from regencord.cli.followup import (
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import safety
+from regencord.services.safety import AeResolution, Relatedness
 from regencord.services.validation import choices_of
-from regencord.store.models import AeResolution, Relatedness
 
 ae = typer.Typer(no_args_is_help=True, help="Adverse events.")
 imaging = typer.Typer(no_args_is_help=True, help="Imaging findings (mass, syrinx, lesion).")
