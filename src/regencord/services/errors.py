@@ -59,3 +59,14 @@ class Locked(ServiceError):
 
 class ReasonNeeded(ServiceError):
     """A saved value may only be changed with a reason."""
+
+
+class NotAuthenticated(ServiceError):
+    """No valid credentials: unknown user, wrong password, bad, expired or revoked token,
+    disabled account, or too many failed sign-ins (API: 401)."""
+
+
+class PermissionDenied(ServiceError):
+    """The account's role does not allow the action (API: 403). A record of a site the
+    account does not belong to is :class:`NotFound` instead, so its existence is not
+    revealed."""
