@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from regencord.services.errors import NotFound, PermissionDenied
 from regencord.store.models import Role
@@ -111,7 +112,9 @@ def ensure_visible(actor: Actor, site_id: int, missing: str) -> None:
         raise NotFound(missing)
 
 
-def scoped(query: S, site_column: ColumnElement[int], actor: Actor) -> S:
+def scoped(
+    query: S, site_column: ColumnElement[int] | InstrumentedAttribute[int], actor: Actor
+) -> S:
     """``query`` restricted to the rows of the sites the actor sees."""
     if actor.all_sites:
         return query
