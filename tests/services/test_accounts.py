@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from regencord.services import accounts, signin, trials
+from regencord.services import accounts, passwords, signin, trials
 from regencord.services.access import (
     PERMISSIONS,
     SITE_SCOPED,
@@ -26,14 +26,17 @@ from regencord.services.errors import (
 from regencord.store.db import Database
 from regencord.store.models import Account, ApiToken, AuditEntry, Participant, Role, Site
 from regencord.store.models.base import utcnow
+from tests.accounts_fixtures import cheap_hashing
 from tests.services.followup_data import SITE, TRIAL, add_participant, setup_trial
+
+__all__ = ["cheap_hashing"]
 
 PASSWORD = "correct horse battery"
 ADMIN = "admin"
 
 
 @pytest.fixture
-def trial_db(db: Database) -> Database:
+def trial_db(db: Database, cheap_hashing: None) -> Database:
     """A trial with sites S01 and S02, and an admin account."""
     setup_trial(db, participants=())
     trials.add_site(db, user="setup", trial_code=TRIAL, data={"code": "S02", "name": "Two"})
@@ -48,6 +51,14 @@ def _audit(db: Database, action: str) -> list[AuditEntry]:
                 select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
             )
         )
+
+
+def test_passwords_are_argon2id_at_the_library_s_default_cost() -> None:
+    made = passwords.hash_password(PASSWORD)
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.matches(made, PASSWORD) and not passwords.matches(made, PASSWORD + "x")
+    assert not passwords.matches(None, PASSWORD)  # no account: checked, and refused
+    assert not passwords.needs_rehash(made)
 
 
 def test_first_account_must_be_an_admin(db: Database) -> None:

@@ -18,11 +18,20 @@ MIN_LENGTH = 12
 MAX_LENGTH = 1024
 """The longest password accepted: hashing a longer one would only cost time."""
 
-_HASHER = PasswordHasher()
+HASHER = PasswordHasher()
+"""argon2-cffi's defaults (tests may swap in a cheaper one)."""
 
-_DUMMY_HASH = _HASHER.hash("not a password of anyone's")
-"""Checked against when the user name is unknown, so that a sign-in takes as long whether
-or not the account exists."""
+_DUMMY_PASSWORD = "not a password of anyone's"
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the hasher's parameters, checked against when the user name is
+    unknown, so that a sign-in takes as long whether or not the account exists."""
+    key = f"{HASHER.time_cost}:{HASHER.memory_cost}:{HASHER.parallelism}"
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = HASHER.hash(_DUMMY_PASSWORD)
+    return _dummy_hashes[key]
 
 
 def check_rules(record: str, password: str) -> None:
@@ -36,18 +45,18 @@ def check_rules(record: str, password: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return HASHER.hash(password)
 
 
 def matches(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` is the one hashed in ``password_hash`` (``None``: no account;
     checked against a dummy hash all the same, and ``False``)."""
     try:
-        ok = _HASHER.verify(password_hash or _DUMMY_HASH, password)
+        ok = HASHER.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return ok and password_hash is not None
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _HASHER.check_needs_rehash(password_hash)
+    return HASHER.check_needs_rehash(password_hash)
