@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,12 +18,14 @@ from regencord.services.access import (
     require,
     scoped,
 )
+from regencord.services.audit import verify_audit
 from regencord.services.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
 )
+from regencord.services.transfer import export_trial
 from regencord.store.db import Database
 from regencord.store.models import Account, ApiToken, AuditEntry, Participant, Role, Site
 from regencord.store.models.base import utcnow
@@ -285,3 +288,21 @@ def test_another_site_s_record_is_not_found_never_forbidden(trial_db: Database) 
         assert list(session.scalars(scoped(query, Participant.site_id, assessor))) == []
         everyone = Actor("m", Role.STATISTICIAN)
         assert list(session.scalars(scoped(query, Participant.site_id, everyone))) == ["P01"]
+
+
+def test_account_rows_keep_the_audit_chain_and_never_leave_in_an_export(
+    trial_db: Database, tmp_path: Path
+) -> None:
+    accounts.add_account(
+        trial_db, user=ADMIN, username="amy", role="assessor", password=PASSWORD, sites=["S01"]
+    )
+    made = signin.create_token(trial_db, user=ADMIN, username="amy")
+    with pytest.raises(NotAuthenticated):
+        signin.sign_in(trial_db, "amy", "not the password")
+    assert verify_audit(trial_db).intact
+    report = export_trial(trial_db, trial_code=TRIAL, folder=tmp_path / "export")
+    names = {f.name for f in report.files}
+    assert not names & {"account.csv", "account_site.csv", "api_token.csv", "sign_in_failure.csv"}
+    texts = "".join(p.read_text() for p in (tmp_path / "export").iterdir())
+    assert "$argon2" not in texts and signin.token_hash(made.token) not in texts
+    assert "amy" not in texts  # nor the account rows of the audit trail

@@ -31,11 +31,16 @@ class Role(Enum):
     SAFETY = "safety"
 
 
+NOT_TRANSFERRED = {"transfer": False}
+"""Table ``info`` of the tables a trial export leaves out: accounts are the server's, not
+the trial's, and their password and token hashes never leave the database."""
+
 account_site = Table(
     "account_site",
     Base.metadata,
     Column("account_id", ForeignKey("account.id"), primary_key=True),
     Column("site_id", ForeignKey("site.id"), primary_key=True),
+    info=NOT_TRANSFERRED,
 )
 """Which sites an account belongs to (what an investigator or assessor may see)."""
 
@@ -44,6 +49,7 @@ class Account(Base):
     """A named person with one role; ``password_hash`` is an argon2 hash (PHC string)."""
 
     __tablename__ = "account"
+    __table_args__ = ({"info": NOT_TRANSFERRED},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -63,6 +69,7 @@ class ApiToken(Base):
     """An API token: only the SHA-256 of the token is kept (hex), never the token."""
 
     __tablename__ = "api_token"
+    __table_args__ = ({"info": NOT_TRANSFERRED},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
@@ -78,6 +85,7 @@ class SignInFailure(Base):
     """One failed password sign-in of a user name (existing or not), for throttling."""
 
     __tablename__ = "sign_in_failure"
+    __table_args__ = ({"info": NOT_TRANSFERRED},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), index=True)
