@@ -1,19 +1,20 @@
 """``GET /api/v1/docs``: interactive API documentation (Swagger UI) for the OpenAPI
 document at ``/api/v1/openapi.json``.
 
-Swagger UI's files come from the ``swagger-ui-bundle`` package and are served by this
-server under ``/api/v1/docs/assets/`` (no CDN); the page starts it with a script file of
+Swagger UI's files (Swagger UI 5, which reads OpenAPI 3.1) come from the
+``fastapi-swagger`` package and are served by this server under ``/api/v1/docs/assets/``
+(no CDN); the page starts it with a script file of
 its own (``static/docs.js``), not an inline script, so the Content-Security-Policy holds.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from regencord.web.routes import API_PREFIX
 
@@ -50,4 +51,4 @@ def start() -> FileResponse:
 
 def assets() -> StaticFiles:
     """Swagger UI's files, to mount at :data:`ASSETS`."""
-    return StaticFiles(directory=str(swagger_ui_path))
+    return StaticFiles(directory=str(files("fastapi_swagger") / "resources"))
