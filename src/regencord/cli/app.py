@@ -63,6 +63,9 @@ COMMANDS: dict[str, Entry] = {
     "redcap": Entry("redcap", "app", "REDCap ISNCSCI records: import into a trial, export back."),
     "report": Entry("report", "report", "Write the trial report (self-contained HTML, PDF)."),
     "demo": Entry("demo", "demo", "Create the synthetic demo trial and write its report."),
+    "user": Entry("user", "app", "Accounts: roles, sites, passwords."),
+    "token": Entry("token", "app", "API tokens: create, list, revoke."),
+    "serve": Entry("serve", "serve", "Run the server (REST API)."),
 }
 
 

@@ -53,3 +53,14 @@ class ReasonNeeded(ServiceError):
 
     def __init__(self, message: str, *, field: str = "reason") -> None:
         super().__init__(message, field=field)
+
+
+class NotAuthenticated(ServiceError):
+    """No valid credentials: unknown user, wrong password, bad, expired or revoked token,
+    disabled account, or too many failed sign-ins (API: 401)."""
+
+
+class PermissionDenied(ServiceError):
+    """The account's role does not allow the action (API: 403). A record of a site the
+    account does not belong to is :class:`NotFound` instead, so its existence is not
+    revealed."""

@@ -7,7 +7,7 @@ checks it equals the head of ``store/migrations``.
 
 from __future__ import annotations
 
-SCHEMA_HEAD = "a0243f9e9352"
+SCHEMA_HEAD = "7c98a23fb628"
 """The newest Alembic revision (the head of ``store/migrations/versions``)."""
 
 VERSION_TABLE = "alembic_version"

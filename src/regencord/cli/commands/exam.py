@@ -21,8 +21,8 @@ from regencord.cli.followup import (
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import exams
-from regencord.services.exams import ExamView
 from regencord.services.database import Database
+from regencord.services.exams import ExamView
 
 app = typer.Typer(no_args_is_help=True, help="ISNCSCI exams taken at visits.")
 

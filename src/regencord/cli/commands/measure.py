@@ -19,8 +19,8 @@ from regencord.cli.followup import (
 )
 from regencord.cli.options import DbOption, ReasonOption, UserOption, run, say, user_of
 from regencord.services import measures
-from regencord.services.measures import MeasureView
 from regencord.services.database import Database
+from regencord.services.measures import MeasureView
 
 app = typer.Typer(no_args_is_help=True, help="Functional measures taken at visits.")
 

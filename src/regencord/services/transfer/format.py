@@ -82,6 +82,7 @@ def database_revision(connection: Connection) -> str | None:
 def export_tables() -> list[Table]:
     """Every table of the models, parents before children, the audit table last."""
     tables = [t for t in Base.metadata.sorted_tables if t.name != AUDIT_TABLE]
+    tables = [t for t in tables if t.info.get("transfer", True)]  # not accounts
     return [*tables, Base.metadata.tables[AUDIT_TABLE]]
 
 

@@ -3,6 +3,7 @@
 Importing this package registers every table on :data:`Base.metadata`.
 """
 
+from regencord.store.models.account import Account, ApiToken, Role, SignInFailure, account_site
 from regencord.store.models.audit import AuditEntry
 from regencord.store.models.base import Base, Record
 from regencord.store.models.exam import ExamRecord
@@ -28,9 +29,11 @@ from regencord.store.models.trial import Anchor, ScheduledVisit, Site, Trial
 from regencord.store.models.visit import Visit
 
 __all__ = [
+    "Account",
     "AdverseEvent",
     "AeResolution",
     "Anchor",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "CellLine",
@@ -54,10 +57,13 @@ __all__ = [
     "RehabSession",
     "Relatedness",
     "ReleaseDecision",
+    "Role",
     "ScheduledVisit",
     "Sex",
+    "SignInFailure",
     "Site",
     "Transplant",
     "Trial",
     "Visit",
+    "account_site",
 ]
