@@ -11,10 +11,9 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from regencord.services.database import open_database
+from regencord.services.database import Database, open_database
 from regencord.services.errors import FieldProblem, InvalidInput, ServiceError
 from regencord.services.unit import DatabaseProblem
-from regencord.store.db import Database
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ import typer
 from regencord.cli.followup import counted, table
 from regencord.cli.options import DbOption, ReasonOption, UserOption, fail, run, say, user_of
 from regencord.services import quality
+from regencord.services.database import Database
 from regencord.services.quality import QualityRuleView, QueryView
-from regencord.store.db import Database
 
 check = typer.Typer(
     no_args_is_help=False,
