@@ -119,7 +119,7 @@ def test_bad_accounts_are_refused_with_the_field(
     with pytest.raises(InvalidInput, match=message) as caught:
         accounts.add_account(trial_db, user=ADMIN, **(given | kwargs))  # type: ignore[arg-type]
     assert PASSWORD not in str(caught.value)
-    assert [a.username for a in accounts.list_accounts(trial_db)] == [ADMIN]
+    assert [a.username for a in accounts.list_accounts(trial_db, user=ADMIN)] == [ADMIN]
 
 
 def test_once_accounts_exist_only_an_active_admin_changes_them(trial_db: Database) -> None:
@@ -141,6 +141,24 @@ def test_once_accounts_exist_only_an_active_admin_changes_them(trial_db: Databas
     assert signin.sign_in(trial_db, "amy", "another long one").username == "amy"
     with pytest.raises(PermissionDenied):
         accounts.set_password(trial_db, user="amy", username=ADMIN, password="another long one")
+
+
+def test_listing_accounts_is_an_admin_s_read_and_tokens_are_one_s_own(
+    trial_db: Database,
+) -> None:
+    accounts.add_account(
+        trial_db, user=ADMIN, username="amy", role="assessor", password=PASSWORD, sites=["S01"]
+    )
+    with pytest.raises(PermissionDenied, match="may not manage accounts"):
+        accounts.list_accounts(trial_db, user="amy")
+    with pytest.raises(NotAuthenticated, match="'stranger' is not an active account"):
+        accounts.list_accounts(trial_db, user="stranger")
+    signin.create_token(trial_db, user=ADMIN, username=ADMIN)
+    signin.create_token(trial_db, user="amy", username="amy")
+    assert {t.username for t in signin.list_tokens(trial_db, user=ADMIN)} == {ADMIN, "amy"}
+    assert [t.username for t in signin.list_tokens(trial_db, user="amy")] == ["amy"]
+    with pytest.raises(NotFound, match="account 'admin' does not exist"):
+        signin.list_tokens(trial_db, ADMIN, user="amy")
 
 
 def test_disable_and_sites(trial_db: Database) -> None:
@@ -226,7 +244,7 @@ def test_tokens_are_shown_once_stored_hashed_expire_and_revoke(trial_db: Databas
     for bad in ("", "rc_nope", made.token + "x", "Bearer " + made.token):
         with pytest.raises(NotAuthenticated):
             signin.authenticate_token(trial_db, bad)
-    [listed] = signin.list_tokens(trial_db, ADMIN)
+    [listed] = signin.list_tokens(trial_db, ADMIN, user=ADMIN)
     assert listed.id == made.summary.id and listed.revoked_at is None
     revoked = signin.revoke_token(trial_db, user=ADMIN, token_id=made.summary.id)
     assert revoked.revoked_at is not None

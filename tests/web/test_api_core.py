@@ -63,7 +63,7 @@ def test_revoked_token_and_disabled_account_are_401(server: Server) -> None:
     assert server.client.get("/api/v1/trials", headers=headers).status_code == 200
     accounts.disable_account(server.db, user="admin", username="monitor1")
     assert_error(server.client.get("/api/v1/trials", headers=headers), 401, "not_authenticated")
-    [token] = signin.list_tokens(server.db, "admin")
+    [token] = signin.list_tokens(server.db, "admin", user="admin")
     signin.revoke_token(server.db, user="admin", token_id=token.id)
     response = server.client.get("/api/v1/trials", headers=server.headers("admin"))
     assert_error(response, 401, "not_authenticated")

@@ -33,7 +33,7 @@ from regencord.services.errors import (
     invalid,
 )
 from regencord.services.passwords import check_rules, hash_password
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import read_unit, unit_of_work
 from regencord.store.db import Database
 from regencord.store.models import Account, AuditEntry, Role, Site, Trial
 from regencord.store.models.base import utcnow
@@ -43,7 +43,7 @@ ACCOUNT_TABLE = "account"
 
 
 @dataclass(frozen=True)
-class AccountSummary:
+class AccountView:
     id: int
     username: str
     role: Role
@@ -58,8 +58,8 @@ def site_label(site: Site) -> str:
     return f"{site.trial.code}/{site.code}"
 
 
-def summary(account: Account) -> AccountSummary:
-    return AccountSummary(
+def summary(account: Account) -> AccountView:
+    return AccountView(
         id=account.id,
         username=account.username,
         role=account.role,
@@ -108,7 +108,7 @@ def acting_user(db: Database, name: str) -> Actor | None:
     """The account a CLI user acts as: ``None`` while the database has no account (anyone
     acts, as before accounts existed); else the active account ``name``, or
     :class:`NotAuthenticated`."""
-    with db.transaction(user=name) as session:
+    with read_unit(db, user=name) as session:
         return acting_in(session, name)
 
 
@@ -120,8 +120,9 @@ def acting_in(session: Session, name: str) -> Actor | None:
     )
     if account is None or not account.active:
         raise NotAuthenticated(
-            f"{name!r} is not an active account: once accounts exist, --user (or "
-            "$REGENCORD_USER) must name one"
+            f"{name!r} is not an active account: once accounts exist, the acting user "
+            "must name one",
+            field="user",
         )
     return actor_of(account)
 
@@ -162,7 +163,7 @@ def add_account(
     role: str | Role,
     password: str,
     sites: Sequence[str] = (),
-) -> AccountSummary:
+) -> AccountView:
     """Create an account (see the module's rules)."""
     record = f"account {username}"
     if not USERNAME.fullmatch(username):
@@ -197,8 +198,10 @@ def add_account(
         return summary(account)
 
 
-def list_accounts(db: Database) -> list[AccountSummary]:
-    with db.transaction(user="(read)") as session:
+def list_accounts(db: Database, *, user: str) -> list[AccountView]:
+    """Every account, by name (an admin's read once accounts exist)."""
+    with read_unit(db, user=user) as session:
+        require_admin(session, user)
         accounts = session.scalars(
             select(Account).order_by(Account.username).options(selectinload(Account.sites))
         )
@@ -207,7 +210,7 @@ def list_accounts(db: Database) -> list[AccountSummary]:
 
 def disable_account(
     db: Database, *, user: str, username: str, reason: str | None = None
-) -> AccountSummary:
+) -> AccountView:
     """Disable an account: it can no longer sign in, act in the CLI, or use its tokens."""
     with unit_of_work(db, user=user, reason=reason) as session:
         require_admin(session, user)
@@ -229,7 +232,7 @@ def disable_account(
         return summary(account)
 
 
-def set_password(db: Database, *, user: str, username: str, password: str) -> AccountSummary:
+def set_password(db: Database, *, user: str, username: str, password: str) -> AccountView:
     """Set an account's password (admins, or anyone for the account they act as)."""
     record = f"account {username}"
     check_rules(record, password)
@@ -258,7 +261,7 @@ def change_sites(
     username: str,
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
-) -> AccountSummary:
+) -> AccountView:
     """Add sites to an account and remove others (a site both added and removed: removed)."""
     record = f"account {username}"
     with unit_of_work(db, user=user) as session:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from regencord.services.access import Action, Actor, require, scoped
 from regencord.services.errors import NotFound, invalid
 from regencord.services.trials import find_trial
+from regencord.services.unit import read_unit
 from regencord.store.db import Database
 from regencord.store.models import Participant, Site, Trial
 
@@ -42,7 +43,7 @@ class SiteItem:
 
 
 @dataclass(frozen=True)
-class TrialItem:
+class TrialEntry:
     code: str
     title: str
     phase: str | None
@@ -55,7 +56,7 @@ class TrialItem:
 
 
 @dataclass(frozen=True)
-class ParticipantItem:
+class ParticipantEntry:
     study_id: str
     site: str
     status: str
@@ -82,25 +83,25 @@ def _limit(limit: int) -> int:
 
 def list_trials(
     db: Database, actor: Actor, *, limit: int = DEFAULT_LIMIT, after: str | None = None
-) -> Page[TrialItem]:
+) -> Page[TrialEntry]:
     """The trials the actor sees (those with one of their sites, or every trial)."""
     require(actor, Action.READ_TRIALS)
     size, start = _limit(limit), _cursor(after)
-    with db.transaction(user=actor.username) as session:
+    with read_unit(db, user=actor.username) as session:
         query = select(Trial).where(Trial.deleted_at.is_(None), Trial.id > start)
         if not actor.all_sites:
             query = query.where(Trial.id.in_(scoped(select(Site.trial_id), Site.id, actor)))
         query = query.order_by(Trial.id).limit(size + 1).options(selectinload(Trial.sites))
         trials = list(session.scalars(query))
-        items = [_trial_item(t, actor) for t in trials[:size]]
+        items = [_trial_entry(t, actor) for t in trials[:size]]
         return Page(items, str(trials[size - 1].id) if len(trials) > size else None)
 
 
-def _trial_item(trial: Trial, actor: Actor) -> TrialItem:
+def _trial_entry(trial: Trial, actor: Actor) -> TrialEntry:
     sites = [
         SiteItem(s.code, s.name) for s in trial.sites if s.deleted_at is None and actor.sees(s.id)
     ]
-    return TrialItem(
+    return TrialEntry(
         code=trial.code,
         title=trial.title,
         phase=trial.phase,
@@ -127,11 +128,11 @@ def list_participants(
     *,
     limit: int = DEFAULT_LIMIT,
     after: str | None = None,
-) -> Page[ParticipantItem]:
+) -> Page[ParticipantEntry]:
     """The participants of a trial at the sites the actor sees, in enrolment order."""
     require(actor, Action.READ_RECORDS)
     size, start = _limit(limit), _cursor(after)
-    with db.transaction(user=actor.username) as session:
+    with read_unit(db, user=actor.username) as session:
         trial = visible_trial(session, actor, trial_code)
         query = select(Participant).where(
             Participant.trial_id == trial.id,
@@ -142,7 +143,7 @@ def list_participants(
         query = query.order_by(Participant.id).limit(size + 1)
         rows = list(session.scalars(query.options(selectinload(Participant.site))))
         items = [
-            ParticipantItem(
+            ParticipantEntry(
                 study_id=p.study_id,
                 site=p.site.code,
                 status=p.status.value,

@@ -31,9 +31,9 @@ from regencord.services.access import Actor
 from regencord.services.accounts import acting_in, actor_of, audit, find_account, require_admin
 from regencord.services.errors import NotAuthenticated, NotFound, PermissionDenied, invalid
 from regencord.services.passwords import hash_password, matches, needs_rehash
-from regencord.services.unit import unit_of_work
+from regencord.services.unit import read_unit, unit_of_work
 from regencord.store.db import Database
-from regencord.store.models import Account, ApiToken, SignInFailure
+from regencord.store.models import Account, ApiToken, Role, SignInFailure
 from regencord.store.models.base import utcnow
 
 THROTTLE_FAILURES = 5
@@ -51,7 +51,7 @@ UNKNOWN_ACCOUNT = 0
 
 
 @dataclass(frozen=True)
-class TokenSummary:
+class TokenView:
     id: int
     username: str
     created_at: datetime
@@ -63,7 +63,7 @@ class TokenSummary:
 class NewToken:
     token: str
     """The token itself: shown once, never stored."""
-    summary: TokenSummary
+    summary: TokenView
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -145,8 +145,8 @@ def _sign_in(
 # -------------------------------------------------------------------------------- tokens
 
 
-def _token_summary(token: ApiToken, username: str) -> TokenSummary:
-    return TokenSummary(
+def _token_summary(token: ApiToken, username: str) -> TokenView:
+    return TokenView(
         id=token.id,
         username=username,
         created_at=as_utc(token.created_at),
@@ -195,17 +195,23 @@ def create_token(
         return NewToken(token, _token_summary(row, username))
 
 
-def list_tokens(db: Database, username: str | None = None) -> list[TokenSummary]:
-    """Every token (of ``username``), oldest first; never the tokens themselves."""
-    with db.transaction(user="(read)") as session:
+def list_tokens(db: Database, username: str | None = None, *, user: str) -> list[TokenView]:
+    """Every token (of ``username``), oldest first; never the tokens themselves. An admin
+    lists anyone's; any other account only its own (another's answers as not found)."""
+    with read_unit(db, user=user) as session:
         query = select(ApiToken, Account.username).join(Account).order_by(ApiToken.id)
+        actor = acting_in(session, user)
+        if actor is not None and actor.role is not Role.ADMIN:
+            if username not in (None, user):
+                raise NotFound(f"account {username!r} does not exist")
+            username = user
         if username is not None:
             find_account(session, username)
             query = query.where(Account.username == username)
         return [_token_summary(token, name) for token, name in session.execute(query)]
 
 
-def revoke_token(db: Database, *, user: str, token_id: int) -> TokenSummary:
+def revoke_token(db: Database, *, user: str, token_id: int) -> TokenView:
     """Revoke token ``token_id`` (revoking a revoked token changes nothing)."""
     with unit_of_work(db, user=user) as session:
         row = session.get(ApiToken, token_id)
@@ -234,7 +240,7 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise NotAuthenticated("invalid token")
     moment = now or utcnow()
-    with db.transaction(user="(read)") as session:
+    with read_unit(db, user="(bearer token)") as session:
         row = session.scalar(
             select(ApiToken)
             .where(ApiToken.token_hash == token_hash(token))
@@ -249,7 +255,7 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
 
 def count_failures(db: Database, username: str) -> int:
     """Failed sign-ins of ``username`` on record (within or beyond the window)."""
-    with db.transaction(user="(read)") as session:
+    with read_unit(db, user=username) as session:
         return (
             session.scalar(
                 select(func.count())

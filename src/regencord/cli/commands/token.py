@@ -8,12 +8,12 @@ import typer
 
 from regencord.cli.options import DbOption, UserOption, run, say, user_of
 from regencord.services import signin
-from regencord.services.signin import DEFAULT_TOKEN_DAYS, TokenSummary
+from regencord.services.signin import DEFAULT_TOKEN_DAYS, TokenView
 
 app = typer.Typer(no_args_is_help=True, help="API tokens: create, list, revoke.")
 
 
-def _line(token: TokenSummary) -> str:
+def _line(token: TokenView) -> str:
     state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
     return (
         f"token {token.id} of {token.username}: created {token.created_at:%Y-%m-%d %H:%M}, "
@@ -47,9 +47,10 @@ def list_(
         str | None, typer.Argument(metavar="USERNAME", help="Only this account's tokens.")
     ] = None,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
-    """List API tokens (never the tokens themselves)."""
-    found = run(db, lambda d: signin.list_tokens(d, username))
+    """List API tokens (never the tokens themselves): an admin's all, anyone's own."""
+    found = run(db, lambda d: signin.list_tokens(d, username, user=user_of(user)))
     for token in found:
         say(_line(token))
     if not found:

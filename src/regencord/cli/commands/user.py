@@ -23,7 +23,7 @@ from regencord.cli.options import (
 )
 from regencord.services import accounts
 from regencord.services.access import Role
-from regencord.services.accounts import AccountSummary
+from regencord.services.accounts import AccountView
 
 app = typer.Typer(no_args_is_help=True, help="Accounts: roles, sites, passwords.")
 
@@ -53,7 +53,7 @@ def read_password(from_stdin: bool) -> str:
     return entered
 
 
-def _line(account: AccountSummary) -> str:
+def _line(account: AccountView) -> str:
     state = "active" if account.active else "disabled"
     sites = ", ".join(account.sites) if account.sites else "-"
     return f"{account.username}: {account.role.value}, {state}, sites {sites}"
@@ -89,9 +89,9 @@ def add(
 
 
 @app.command("list")
-def list_(db: DbOption = None) -> None:
-    """List the accounts, their roles and sites."""
-    found = run(db, accounts.list_accounts)
+def list_(db: DbOption = None, user: UserOption = None) -> None:
+    """List the accounts, their roles and sites (an admin's read once accounts exist)."""
+    found = run(db, lambda d: accounts.list_accounts(d, user=user_of(user)))
     for account in found:
         say(_line(account))
     if not found:
