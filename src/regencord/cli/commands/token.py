@@ -49,7 +49,9 @@ def list_(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """List API tokens (never the tokens themselves): an admin's all, anyone's own."""
+    """List API tokens (never the tokens themselves).
+
+    An admin lists every account's tokens; anyone else only their own."""
     found = run(db, lambda d: signin.list_tokens(d, username, user=user_of(user)))
     for token in found:
         say(_line(token))

@@ -90,7 +90,9 @@ def add(
 
 @app.command("list")
 def list_(db: DbOption = None, user: UserOption = None) -> None:
-    """List the accounts, their roles and sites (an admin's read once accounts exist)."""
+    """List the accounts, their roles and sites (admins only).
+
+    Once accounts exist, only an admin may list them."""
     found = run(db, lambda d: accounts.list_accounts(d, user=user_of(user)))
     for account in found:
         say(_line(account))
